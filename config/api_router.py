@@ -1,0 +1,7 @@
+"""The native API under /api/v1/: each app contributes its own urls."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pricing.api.urls")),
+]

@@ -1,0 +1,11 @@
+"""The Celery application. Tasks live in each app's tasks.py; schedules in settings (crontab)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("smartrix")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from metering.api.joi import JoiReadingReadApi, JoiReadingStoreApi
+from pricing.api.joi import JoiPricePlanCompareAllApi, JoiPricePlanRecommendApi
+
+# The JOI-compatible interface keeps the reference's paths, at the root.
+joi_patterns = [
+    path("readings/store", JoiReadingStoreApi.as_view(), name="joi-readings-store"),
+    path(
+        "readings/read/<str:smart_meter_id>", JoiReadingReadApi.as_view(), name="joi-readings-read"
+    ),
+    path(
+        "price-plans/compare-all/<str:smart_meter_id>",
+        JoiPricePlanCompareAllApi.as_view(),
+        name="joi-price-plans-compare-all",
+    ),
+    path(
+        "price-plans/recommend/<str:smart_meter_id>",
+        JoiPricePlanRecommendApi.as_view(),
+        name="joi-price-plans-recommend",
+    ),
+]
+
+urlpatterns = [
+    *joi_patterns,
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

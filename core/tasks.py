@@ -1,0 +1,13 @@
+"""Tasks of the shared kernel."""
+
+import socket
+
+from celery import shared_task
+
+from core.queues import Queue
+
+
+@shared_task(name="core.ping", queue=Queue.DEFAULT.value)
+def ping() -> str:
+    """Answers from a worker: proves that the broker, a worker and the result backend work."""
+    return f"pong from {socket.gethostname()}"

@@ -1,0 +1,49 @@
+"""Time rules of the platform: UTC storage, 15-minute settlement slots, local calendar days.
+
+A slot is the interval [start, start + 15 min) aligned on the quarter hour. Calendar logic
+(days, months) uses ``settings.TIME_ZONE``; on DST days a local day has 92 or 100 slots.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+SLOT = timedelta(minutes=15)
+_SLOT_SECONDS = int(SLOT.total_seconds())
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def require_aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone")
+    return moment
+
+
+def slot_start(moment: datetime) -> datetime:
+    """The start (UTC) of the slot that contains ``moment``."""
+    epoch = int(require_aware(moment).timestamp())
+    return datetime.fromtimestamp(epoch - epoch % _SLOT_SECONDS, tz=UTC)
+
+
+def next_slot_boundary(moment: datetime) -> datetime:
+    """The first slot boundary strictly after ``moment``."""
+    return slot_start(moment) + SLOT
+
+
+def local_date(moment: datetime, zone: ZoneInfo | None = None) -> date:
+    return require_aware(moment).astimezone(zone or local_zone()).date()
+
+
+def local_day_start(day: date, zone: ZoneInfo | None = None) -> datetime:
+    """Local midnight of ``day`` as a UTC datetime."""
+    return datetime.combine(day, time.min, tzinfo=zone or local_zone()).astimezone(UTC)
+
+
+def next_local_midnight(moment: datetime, zone: ZoneInfo | None = None) -> datetime:
+    """The first local midnight strictly after ``moment``, in UTC."""
+    zone = zone or local_zone()
+    return local_day_start(local_date(moment, zone) + timedelta(days=1), zone)

@@ -1,0 +1,159 @@
+"""Loads the PowerDale demo world. Idempotent: a second run finds everything and adds nothing."""
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from demo.world import (
+    COMMUNITIES,
+    DEMO_PASSWORD,
+    GRID_OPERATORS_GROUP,
+    PLANS,
+    STAFF,
+    SUBSCRIPTIONS_START,
+    HouseholdSpec,
+    town_households,
+)
+from households.models import Community, Household, Membership
+from metering.choices import MeterKind
+from metering.models import Meter, Reading
+from metering.services.ingestion import meter_readings_record
+from pricing.models import PeakTimeMultiplier, PricePlan, Subscription, Supplier
+
+# Like the JOI reference: a few readings a minute apart, ending at load time.
+PRELOADED_READINGS = 20
+PRELOAD_INTERVAL = timedelta(seconds=60)
+OPERATOR_APPS = ("households", "metering", "pricing")
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    households: int
+    meters: int
+    readings_added: int
+    users_created: bool
+
+
+def seed_demo(*, now: datetime | None = None) -> SeedReport:
+    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    with transaction.atomic():
+        plans = _seed_plans()
+        communities = {
+            name: Community.objects.get_or_create(name=name, defaults={"description": text})[0]
+            for name, text in COMMUNITIES.items()
+        }
+        users_created = settings.DEMO_USERS_ALLOWED
+        town = town_households()
+        for spec in town:
+            _seed_household(spec, communities[spec.community], plans[spec.plan_id], users_created)
+        if users_created:
+            _seed_staff()
+    readings_added = sum(_preload_readings(meter, now) for meter in Meter.objects.all())
+    return SeedReport(
+        households=len(town),
+        meters=Meter.objects.count(),
+        readings_added=readings_added,
+        users_created=users_created,
+    )
+
+
+def _seed_plans() -> dict[str, PricePlan]:
+    plans = {}
+    for spec in PLANS:
+        supplier, _ = Supplier.objects.get_or_create(name=spec.supplier)
+        plan, _ = PricePlan.objects.get_or_create(
+            plan_id=spec.plan_id,
+            defaults={
+                "supplier": supplier,
+                "unit_rate": spec.unit_rate,
+                "description": spec.description,
+            },
+        )
+        for weekday, multiplier in spec.multipliers.items():
+            PeakTimeMultiplier.objects.get_or_create(
+                price_plan=plan, weekday=weekday, defaults={"multiplier": multiplier}
+            )
+        plans[spec.plan_id] = plan
+    return plans
+
+
+def _seed_household(
+    spec: HouseholdSpec, community: Community, plan: PricePlan, with_users: bool
+) -> None:
+    household, _ = Household.objects.get_or_create(
+        name=spec.name, defaults={"address": spec.address, "community": community}
+    )
+    Subscription.objects.get_or_create(
+        household=household, valid_from=SUBSCRIPTIONS_START, defaults={"price_plan": plan}
+    )
+    Meter.objects.get_or_create(
+        meter_id=spec.meter_id, defaults={"kind": MeterKind.GRID, "household": household}
+    )
+    if spec.solar_meter_id:
+        Meter.objects.get_or_create(
+            meter_id=spec.solar_meter_id,
+            defaults={"kind": MeterKind.PRODUCTION, "household": household},
+        )
+    if with_users:
+        for username in spec.members:
+            user = _demo_user(username, first_name=username.capitalize())
+            Membership.objects.get_or_create(household=household, user=user)
+
+
+def _seed_staff() -> None:
+    operators, _ = Group.objects.get_or_create(name=GRID_OPERATORS_GROUP)
+    operators.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=OPERATOR_APPS, codename__startswith="view_"
+        )
+    )
+    for spec in STAFF:
+        user = _demo_user(
+            spec.username, first_name=spec.first_name, staff=True, superuser=spec.superuser
+        )
+        if not spec.superuser:
+            user.groups.add(operators)
+
+
+def _demo_user(username: str, *, first_name: str, staff: bool = False, superuser: bool = False):  # type: ignore[no-untyped-def]
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "email": f"{username}@powerdale.example",
+            "is_staff": staff or superuser,
+            "is_superuser": superuser,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _preload_readings(meter: Meter, now: datetime) -> int:
+    """A meter with no readings gets a short history ending now; one that has some is left be."""
+    if Reading.objects.filter(meter=meter).exists():
+        return 0
+    rng = random.Random(meter.meter_id)  # noqa: S311 - demo data, reproducible per meter
+    start = now - PRELOAD_INTERVAL * (PRELOADED_READINGS - 1)
+    samples = [
+        (start + PRELOAD_INTERVAL * i, _demo_power(meter.kind, start + PRELOAD_INTERVAL * i, rng))
+        for i in range(PRELOADED_READINGS)
+    ]
+    return meter_readings_record(meter=meter, samples=samples).inserted
+
+
+def _demo_power(kind: str, moment: datetime, rng: random.Random) -> float:
+    if kind == MeterKind.PRODUCTION:
+        hour = moment.astimezone(UTC).hour + moment.minute / 60
+        daylight = max(0.0, math.sin(math.pi * (hour - 6) / 14))
+        return round(4.0 * daylight * rng.uniform(0.7, 1.0), 3)
+    return round(rng.uniform(0.15, 2.5), 3)

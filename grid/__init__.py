@@ -1,0 +1,1 @@
+"""Grid operation: feeders, plants, balance and dispatch, EV and battery schedules, VPP."""

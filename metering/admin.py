@@ -1,0 +1,72 @@
+from typing import override
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+
+from households.admin import HouseholdAdmin
+from households.models import Household
+from metering.models import Meter
+from metering.selectors import meter_reading_list
+
+READINGS_PER_PAGE = 200
+
+
+class MeterInline(admin.TabularInline[Meter, Household]):
+    model = Meter
+    fields = ["meter_id", "kind"]
+    extra = 0
+    show_change_link = True
+
+
+# Households sit below metering, so metering contributes its inline to the household page.
+HouseholdAdmin.inlines = [*HouseholdAdmin.inlines, MeterInline]
+
+
+@admin.register(Meter)
+class MeterAdmin(admin.ModelAdmin[Meter]):
+    list_display = ["meter_id", "kind", "household", "readings_link", "created_at"]
+    list_filter = ["kind", "household__community"]
+    search_fields = ["meter_id", "household__name"]
+    list_select_related = ["household"]
+    autocomplete_fields = ["household"]
+    readonly_fields = ["readings_link"]
+
+    # Readings have a composite primary key (meter, time), which the admin cannot register, so
+    # the meter offers a read-only page of its readings instead.
+    @override
+    def get_urls(self) -> list[URLPattern]:
+        readings = path(
+            "<int:meter_pk>/readings/",
+            self.admin_site.admin_view(self.readings_view),
+            name="metering_meter_readings",
+        )
+        return [readings, *super().get_urls()]
+
+    @admin.display(description="readings")
+    def readings_link(self, meter: Meter) -> str:
+        if meter.pk is None:
+            return "-"
+        url = reverse("admin:metering_meter_readings", args=[meter.pk])
+        return format_html('<a href="{}">readings</a>', url)
+
+    def readings_view(self, request: HttpRequest, meter_pk: int) -> HttpResponse:
+        meter = get_object_or_404(Meter, pk=meter_pk)
+        if not self.has_view_permission(request, meter):
+            raise PermissionDenied
+        page = Paginator(meter_reading_list(meter=meter), READINGS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Readings of {meter.meter_id}",
+            "opts": self.model._meta,
+            "meter": meter,
+            "page": page,
+        }
+        return TemplateResponse(request, "admin/metering/meter_readings.html", context)

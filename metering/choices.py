@@ -1,0 +1,9 @@
+from django.db import models
+
+
+class MeterKind(models.TextChoices):
+    GRID = "grid", "Grid connection"
+    PRODUCTION = "production", "Production (solar)"
+    BATTERY = "battery", "Battery"
+    EV = "ev", "Electric vehicle"
+    GAS = "gas", "Gas"

@@ -1,0 +1,46 @@
+"""Energy facts: meters and the power samples they report."""
+
+from typing import override
+
+from django.db import models
+
+from core.models import BaseModel
+from households.models import Household
+from metering.choices import MeterKind
+
+
+class Meter(BaseModel):
+    """A measuring device. A grid meter's power is positive when the household draws from the
+    grid and negative when it injects; a production meter is positive when producing."""
+
+    meter_id = models.CharField(
+        max_length=64, unique=True, help_text="Public id, such as smart-meter-0."
+    )
+    kind = models.CharField(max_length=16, choices=MeterKind.choices, default=MeterKind.GRID)
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="meters"
+    )
+
+    class Meta:
+        ordering = ["meter_id"]
+
+    @override
+    def __str__(self) -> str:
+        return self.meter_id
+
+
+class Reading(models.Model):
+    """An instantaneous power sample. The key (meter, time) makes a sample unique: a repeat of
+    the same value is a duplicate, a different value at the same time is a conflict."""
+
+    pk = models.CompositePrimaryKey("meter_id", "time")
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="readings")
+    time = models.DateTimeField(help_text="UTC instant of the sample.")
+    power_kw = models.FloatField(help_text="Power in kW.")
+
+    class Meta:
+        ordering = ["meter", "time"]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.meter_id} {self.time.isoformat()} {self.power_kw} kW"

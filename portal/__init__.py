@@ -1,0 +1,1 @@
+"""Server-rendered pages that compose the apps below it; nothing imports portal."""

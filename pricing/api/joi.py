@@ -1,0 +1,80 @@
+"""JOI-Energy-compatible price plan endpoints.
+
+GET /price-plans/compare-all/<smartMeterId>       {"pricePlanId", "pricePlanComparisons"}
+GET /price-plans/recommend/<smartMeterId>?limit=N  [{"<plan id>": cost}, ...] cheapest first
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.permissions import JoiOpenOrRefused
+from core.exceptions import ApplicationError
+from metering.exceptions import NoReadingsError
+from metering.models import Meter
+from metering.selectors import meter_get, meter_samples
+from pricing.cost_engine import PlanCost, plan_costs_compare
+from pricing.selectors import household_price_plan, price_plan_list
+
+_COSTS = OpenApiResponse(
+    OpenApiTypes.OBJECT, description='{"<plan id>": cost in EUR}, one object per plan'
+)
+
+
+def _costs_for_meter(smart_meter_id: str) -> tuple[Meter, list[PlanCost]]:
+    meter = meter_get(meter_id=smart_meter_id)
+    samples = meter_samples(meter=meter)
+    if not samples:
+        raise NoReadingsError(f"Meter {smart_meter_id!r} has no readings.")
+    return meter, plan_costs_compare(plans=price_plan_list(), samples=samples)
+
+
+def _as_joi(costs: list[PlanCost]) -> list[dict[str, float]]:
+    return [{c.plan_id: float(c.cost)} for c in costs]
+
+
+class JoiPricePlanCompareAllApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [JoiOpenOrRefused]
+
+    @extend_schema(
+        tags=["JOI-compatible"],
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="unknown meter")},
+        summary="Cost of the meter's readings under every plan, cheapest first (JOI shape)",
+    )
+    def get(self, request: Request, smart_meter_id: str) -> Response:
+        meter, costs = _costs_for_meter(smart_meter_id)
+        plan = household_price_plan(household=meter.household) if meter.household else None
+        return Response(
+            {"pricePlanId": plan.plan_id if plan else None, "pricePlanComparisons": _as_joi(costs)}
+        )
+
+
+class JoiPricePlanRecommendApi(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [JoiOpenOrRefused]
+
+    @extend_schema(
+        tags=["JOI-compatible"],
+        parameters=[OpenApiParameter("limit", int, description="at most this many plans")],
+        responses={200: _COSTS, 400: OpenApiResponse(description="bad limit")},
+        summary="Plans for this meter, cheapest first (JOI shape)",
+    )
+    def get(self, request: Request, smart_meter_id: str) -> Response:
+        limit = _limit(request.query_params.get("limit"))
+        _meter, costs = _costs_for_meter(smart_meter_id)
+        return Response(_as_joi(costs if limit is None else costs[:limit]))
+
+
+def _limit(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise ApplicationError(
+            f"limit must be a non-negative integer, not {raw!r}.",
+            code="invalid_limit",
+            extra={"field": "limit"},
+        )
+    return int(raw)

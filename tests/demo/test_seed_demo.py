@@ -1,0 +1,77 @@
+from datetime import UTC, datetime
+from itertools import pairwise
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+from demo.services import PRELOADED_READINGS, seed_demo
+from households.models import Community, Household, Membership
+from metering.models import Meter, Reading
+from pricing.models import PricePlan, Subscription
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+def table_snapshot() -> dict[str, list[tuple[object, ...]]]:
+    return {
+        "communities": list(Community.objects.values_list("pk", "name")),
+        "households": list(Household.objects.values_list("pk", "name", "community_id")),
+        "members": list(Membership.objects.values_list("household_id", "user__username")),
+        "meters": list(Meter.objects.values_list("pk", "meter_id", "kind", "household_id")),
+        "plans": list(PricePlan.objects.values_list("plan_id", "unit_rate")),
+        "subscriptions": list(Subscription.objects.values_list("household_id", "price_plan_id")),
+        "readings": list(Reading.objects.values_list("meter_id", "time", "power_kw")),
+        "users": list(get_user_model().objects.values_list("username", "is_staff")),
+    }
+
+
+def test_seeding_twice_changes_nothing() -> None:
+    seed_demo(now=NOW)
+    first = table_snapshot()
+    report = seed_demo(now=NOW.replace(hour=10))  # later: still nothing new
+    assert table_snapshot() == first
+    assert report.readings_added == 0
+
+
+def test_the_trial_accounts_and_the_town() -> None:
+    seed_demo(now=NOW)
+    expected = {
+        "sarah": ("smart-meter-0", "price-plan-0"),
+        "peter": ("smart-meter-1", "price-plan-1"),
+        "charlie": ("smart-meter-2", "price-plan-0"),
+        "andrea": ("smart-meter-3", "price-plan-2"),
+        "alex": ("smart-meter-4", "price-plan-1"),
+    }
+    for username, (meter_id, plan_id) in expected.items():
+        household = Household.objects.get(memberships__user__username=username)
+        assert household.meters.get().meter_id == meter_id
+        assert household.subscriptions.get().price_plan.plan_id == plan_id
+        readings = Reading.objects.filter(meter__meter_id=meter_id).order_by("time")
+        times = list(readings.values_list("time", flat=True))
+        assert len(times) == PRELOADED_READINGS
+        assert times[-1] == NOW
+        assert {(b - a).total_seconds() for a, b in pairwise(times)} == {60}
+    pierre_and_marie = Household.objects.get(memberships__user__username="pierre")
+    assert set(pierre_and_marie.members.values_list("username", flat=True)) == {"pierre", "marie"}
+    assert Household.objects.count() == 100
+    assert Community.objects.count() >= 2
+    assert Meter.objects.filter(kind="production").count() > 10
+    rates = dict(PricePlan.objects.values_list("plan_id", "unit_rate"))
+    assert rates["price-plan-2"] < rates["price-plan-1"] < rates["price-plan-0"]
+    users = get_user_model().objects
+    assert users.get(username="charles").is_superuser
+    nikola = users.get(username="nikola")
+    assert nikola.is_staff
+    assert not nikola.is_superuser
+    assert nikola.has_perm("metering.view_meter")
+
+
+@override_settings(DEMO_USERS_ALLOWED=False)
+def test_without_demo_users_allowed_no_user_is_created() -> None:
+    report = seed_demo(now=NOW)
+    assert not report.users_created
+    assert get_user_model().objects.count() == 0
+    assert Household.objects.count() == 100

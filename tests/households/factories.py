@@ -1,0 +1,40 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from factory.declarations import LazyAttribute, Sequence, SubFactory
+from factory.django import DjangoModelFactory, Password
+
+from households.models import Community, Household, Membership
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = Sequence(lambda n: f"user{n}")
+    email = LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = Password("secret-pass-123")
+
+
+class CommunityFactory(DjangoModelFactory[Community]):
+    class Meta:
+        model = Community
+
+    name = Sequence(lambda n: f"Community {n}")
+
+
+class HouseholdFactory(DjangoModelFactory[Household]):
+    class Meta:
+        model = Household
+
+    name = Sequence(lambda n: f"Household {n}")
+    address = Sequence(lambda n: f"{n} Test Street")
+    community = SubFactory(CommunityFactory)
+
+
+class MembershipFactory(DjangoModelFactory[Membership]):
+    class Meta:
+        model = Membership
+
+    household = SubFactory(HouseholdFactory)
+    user = SubFactory(UserFactory)
