@@ -3,5 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("metering.api.urls")),
     path("", include("pricing.api.urls")),
 ]

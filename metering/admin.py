@@ -1,8 +1,9 @@
 from typing import override
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,8 +12,9 @@ from django.utils.html import format_html
 
 from households.admin import HouseholdAdmin
 from households.models import Household
-from metering.models import Meter
+from metering.models import DeviceToken, Meter
 from metering.selectors import meter_reading_list
+from metering.services.tokens import device_token_create, device_token_revoke
 
 READINGS_PER_PAGE = 200
 
@@ -36,6 +38,16 @@ class MeterAdmin(admin.ModelAdmin[Meter]):
     list_select_related = ["household"]
     autocomplete_fields = ["household"]
     readonly_fields = ["readings_link"]
+    actions = ["create_tokens"]
+
+    @admin.action(description="Create a device token for each selected meter")
+    def create_tokens(self, request: HttpRequest, queryset: QuerySet[Meter]) -> None:
+        for meter in queryset:
+            _token, key = device_token_create(meters=[meter], name=f"{meter.meter_id} (admin)")
+            # Shown once, to the person who asked; never logged.
+            self.message_user(
+                request, f"Token for {meter.meter_id}, shown only now: {key}", messages.WARNING
+            )
 
     # Readings have a composite primary key (meter, time), which the admin cannot register, so
     # the meter offers a read-only page of its readings instead.
@@ -70,3 +82,25 @@ class MeterAdmin(admin.ModelAdmin[Meter]):
             "page": page,
         }
         return TemplateResponse(request, "admin/metering/meter_readings.html", context)
+
+
+@admin.register(DeviceToken)
+class DeviceTokenAdmin(admin.ModelAdmin[DeviceToken]):
+    """Tokens are created from the meter list (the key is shown once) and revoked here."""
+
+    list_display = ["name", "key_prefix", "is_gateway", "revoked_at", "last_used_at", "created_at"]
+    list_filter = ["is_gateway", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "key_prefix", "meters__meter_id"]
+    readonly_fields = ["key_prefix", "is_gateway", "revoked_at", "last_used_at", "created_at"]
+    filter_horizontal = ["meters"]
+    actions = ["revoke"]
+
+    @override
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[DeviceToken]) -> None:
+        for token in queryset:
+            device_token_revoke(token=token)
+        self.message_user(request, f"Revoked {queryset.count()} token(s).")

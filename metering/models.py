@@ -44,3 +44,33 @@ class Reading(models.Model):
     @override
     def __str__(self) -> str:
         return f"{self.meter_id} {self.time.isoformat()} {self.power_kw} kW"
+
+
+class DeviceToken(BaseModel):
+    """What a meter or gateway presents as ``Authorization: Token <key>``.
+
+    Only the key's SHA-256 is stored (keys are 256-bit random, so no salt is needed); the key is
+    shown once, at creation. A meter token lists one meter; a gateway token lists every meter it
+    may write. A revoked token authenticates nothing.
+    """
+
+    name = models.CharField(max_length=120, help_text="What the token is for.")
+    key_prefix = models.CharField(
+        max_length=12, db_index=True, help_text="The key's first characters, to recognise it."
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_gateway = models.BooleanField(default=False)
+    meters = models.ManyToManyField(Meter, related_name="tokens")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

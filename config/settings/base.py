@@ -152,6 +152,23 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Cache (rate limits) -----------------------------------------------------------------------
+if env("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_CACHE_URL", default=env("REDIS_URL")),
+        }
+    }
+else:
+    # Embedded default: files under var/, shared by the web workers.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
 # --- Celery ------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -203,4 +220,9 @@ LOGGING = {
 # Readings: the largest |power| a sample may report, and the most samples in one batch.
 METERING_MAX_ABS_POWER_KW = env.float("METERING_MAX_ABS_POWER_KW", default=1000.0)
 METERING_MAX_BATCH = env.int("METERING_MAX_BATCH", default=100_000)
+# The largest request body the device API reads (100,000 JSON samples take about 6 MB).
+METERING_MAX_BODY_BYTES = env.int("METERING_MAX_BODY_BYTES", default=16 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = METERING_MAX_BODY_BYTES
+# Requests per device token (DRF rate syntax); a meter posting every 10 s needs 6/min.
+METERING_TOKEN_RATE = env("METERING_TOKEN_RATE", default="120/min")
 WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectstatic

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/smartrix")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The cache gets its own Redis database so clearing it never touches the broker.
+os.environ.setdefault("REDIS_CACHE_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("JOI_OPEN", "true")
 os.environ.setdefault("SMARTRIX_DEMO_USERS_ALLOWED", "true")
 

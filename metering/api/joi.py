@@ -15,7 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.parsing import json_body
-from core.api.permissions import JoiOpenOrRefused
+from metering.api.authentication import DeviceTokenAuthentication
+from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
+from metering.api.throttling import DeviceTokenRateThrottle
 from metering.exceptions import InvalidReadingError, NoReadingsError
 from metering.selectors import meter_get, meter_reading_list
 from metering.services.ingestion import Sample, meter_readings_record_by_id
@@ -72,8 +74,9 @@ def joi_readings_parse(body: Any) -> tuple[str, list[Sample]]:
 
 
 class JoiReadingStoreApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [JoiOpenOrRefused]
+    authentication_classes = [DeviceTokenAuthentication]
+    permission_classes = [JoiOpenOrDeviceToken]
+    throttle_classes = [DeviceTokenRateThrottle]
 
     @extend_schema(
         tags=["JOI-compatible"],
@@ -87,14 +90,15 @@ class JoiReadingStoreApi(APIView):
     def post(self, request: Request) -> Response:
         body = json_body(request)
         meter_id, samples = joi_readings_parse(body)
+        joi_check_meter(request, meter_id)
         if samples:
             meter_readings_record_by_id(meter_id=meter_id, samples=samples)
         return Response(body)
 
 
 class JoiReadingReadApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [JoiOpenOrRefused]
+    authentication_classes = [DeviceTokenAuthentication]
+    permission_classes = [JoiOpenOrDeviceToken]
 
     @extend_schema(
         tags=["JOI-compatible"],
@@ -105,6 +109,7 @@ class JoiReadingReadApi(APIView):
         summary="Read a smart meter's readings, newest first (JOI shape)",
     )
     def get(self, request: Request, smart_meter_id: str) -> Response:
+        joi_check_meter(request, smart_meter_id)
         meter = meter_get(meter_id=smart_meter_id)
         rows = meter_reading_list(meter=meter).values_list("time", "power_kw")
         readings = [{"time": int(moment.timestamp()), "reading": power} for moment, power in rows]

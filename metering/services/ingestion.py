@@ -95,9 +95,8 @@ def meter_readings_record_by_id(*, meter_id: str, samples: Sequence[Sample]) -> 
 
 
 def _invalid(index: int, field: str, problem: str) -> InvalidReadingError:
-    return InvalidReadingError(
-        f"readings[{index}].{field} {problem}.", extra={"index": index, "field": field}
-    )
+    where = f"readings[{index}].{field}"
+    return InvalidReadingError(f"{where} {problem}.", extra={"index": index, "field": where})
 
 
 def _unique_by_time(samples: Sequence[Sample]) -> tuple[dict[datetime, float], int]:

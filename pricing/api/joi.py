@@ -10,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.permissions import JoiOpenOrRefused
 from core.exceptions import ApplicationError
+from metering.api.authentication import DeviceTokenAuthentication
+from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.exceptions import NoReadingsError
 from metering.models import Meter
 from metering.selectors import meter_get, meter_samples
@@ -23,7 +24,8 @@ _COSTS = OpenApiResponse(
 )
 
 
-def _costs_for_meter(smart_meter_id: str) -> tuple[Meter, list[PlanCost]]:
+def _costs_for_meter(request: Request, smart_meter_id: str) -> tuple[Meter, list[PlanCost]]:
+    joi_check_meter(request, smart_meter_id)
     meter = meter_get(meter_id=smart_meter_id)
     samples = meter_samples(meter=meter)
     if not samples:
@@ -36,8 +38,8 @@ def _as_joi(costs: list[PlanCost]) -> list[dict[str, float]]:
 
 
 class JoiPricePlanCompareAllApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [JoiOpenOrRefused]
+    authentication_classes = [DeviceTokenAuthentication]
+    permission_classes = [JoiOpenOrDeviceToken]
 
     @extend_schema(
         tags=["JOI-compatible"],
@@ -45,7 +47,7 @@ class JoiPricePlanCompareAllApi(APIView):
         summary="Cost of the meter's readings under every plan, cheapest first (JOI shape)",
     )
     def get(self, request: Request, smart_meter_id: str) -> Response:
-        meter, costs = _costs_for_meter(smart_meter_id)
+        meter, costs = _costs_for_meter(request, smart_meter_id)
         plan = household_price_plan(household=meter.household) if meter.household else None
         return Response(
             {"pricePlanId": plan.plan_id if plan else None, "pricePlanComparisons": _as_joi(costs)}
@@ -53,8 +55,8 @@ class JoiPricePlanCompareAllApi(APIView):
 
 
 class JoiPricePlanRecommendApi(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [JoiOpenOrRefused]
+    authentication_classes = [DeviceTokenAuthentication]
+    permission_classes = [JoiOpenOrDeviceToken]
 
     @extend_schema(
         tags=["JOI-compatible"],
@@ -64,7 +66,7 @@ class JoiPricePlanRecommendApi(APIView):
     )
     def get(self, request: Request, smart_meter_id: str) -> Response:
         limit = _limit(request.query_params.get("limit"))
-        _meter, costs = _costs_for_meter(smart_meter_id)
+        _meter, costs = _costs_for_meter(request, smart_meter_id)
         return Response(_as_joi(costs if limit is None else costs[:limit]))
 
 

@@ -7,9 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from metering.exceptions import BatchTooLargeError, ConflictingReadingError, InvalidReadingError
-from metering.models import Reading
 from metering.services.ingestion import meter_readings_record
-from tests.metering.factories import MeterFactory
+from tests.metering.factories import MeterFactory, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +17,6 @@ T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 def minute(n: int) -> datetime:
     return T0 + timedelta(minutes=n)
-
-
-def stored(meter) -> list[tuple[datetime, float]]:  # type: ignore[no-untyped-def]
-    return list(
-        Reading.objects.filter(meter=meter).order_by("time").values_list("time", "power_kw")
-    )
 
 
 def test_a_new_batch_is_stored_whole() -> None:

@@ -9,7 +9,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from metering.models import Meter, Reading
-from tests.metering.factories import MeterFactory
+from tests.metering.factories import MeterFactory, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +181,20 @@ def test_production_refuses_writes_without_a_token(api_client: APIClient) -> Non
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert Reading.objects.count() == 0
+
+
+@override_settings(JOI_OPEN=False)
+def test_production_stores_with_the_meters_token_and_refuses_others(
+    api_client: APIClient,
+) -> None:
+    own = MeterFactory.create(meter_id="own-meter")
+    MeterFactory.create(meter_id="their-meter")
+    _token, key = token_for(own)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    ok = store(api_client, {"smartMeterId": "own-meter", "electricityReadings": [GOOD]})
+    assert ok.status_code == 200
+    refused = store(api_client, {"smartMeterId": "their-meter", "electricityReadings": [GOOD]})
+    assert refused.status_code == 403
+    assert api_client.get("/readings/read/own-meter").status_code == 200
+    assert api_client.get("/readings/read/their-meter").status_code == 403
+    assert list(Reading.objects.values_list("meter__meter_id", flat=True)) == ["own-meter"]

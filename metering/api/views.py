@@ -1,0 +1,99 @@
+"""The native device API: meters post their readings."""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.exceptions import ApplicationError
+from metering.api.authentication import DeviceTokenAuthentication
+from metering.api.permissions import HasDeviceToken, device_token_check_scope
+from metering.api.throttling import DeviceTokenRateThrottle
+from metering.parsing import samples_from_csv, samples_from_json
+from metering.selectors import meter_get
+from metering.services.ingestion import meter_readings_record
+
+
+class BodyTooLargeError(ApplicationError):
+    code = "body_too_large"
+    http_status = 413
+
+
+class UnsupportedMediaTypeError(ApplicationError):
+    code = "unsupported_media_type"
+    http_status = 415
+
+
+def request_body(request: Request) -> bytes:
+    """The raw body, refused with 413 beyond METERING_MAX_BODY_BYTES before it is read."""
+    limit = settings.METERING_MAX_BODY_BYTES
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    too_large = BodyTooLargeError(f"The body is larger than {limit} bytes.", extra={"limit": limit})
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    try:
+        return bytes(request.body)
+    except RequestDataTooBig:
+        raise too_large from None
+
+
+class MeterReadingCreateApi(APIView):
+    authentication_classes = [DeviceTokenAuthentication]
+    permission_classes = [HasDeviceToken]
+    throttle_classes = [DeviceTokenRateThrottle]
+
+    class OutputSerializer(serializers.Serializer[dict[str, int]]):
+        inserted = serializers.IntegerField()
+        duplicates = serializers.IntegerField()
+
+    @extend_schema(
+        tags=["Metering"],
+        summary="Post a meter's readings (JSON or CSV)",
+        description=(
+            'JSON: {"readings": [{"time": "2026-11-24T10:00:00+01:00" or epoch seconds, '
+            '"power_kw": 1.25}, ...]}. CSV (text/csv): a time,power_kw header, then one sample '
+            "a line. A repeat of a stored sample is counted as a duplicate; the same time with "
+            "another value refuses the whole batch (409)."
+        ),
+        request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
+        examples=[
+            OpenApiExample(
+                "Two samples",
+                value={
+                    "readings": [
+                        {"time": "2026-11-24T10:00:00+01:00", "power_kw": 1.25},
+                        {"time": 1795510860, "power_kw": 1.5},
+                    ]
+                },
+                request_only=True,
+            )
+        ],
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(description="bad input, naming the sample and field"),
+            401: OpenApiResponse(description="missing, unknown or revoked token"),
+            403: OpenApiResponse(description="the token may not write this meter"),
+            409: OpenApiResponse(description="conflicting_reading, with the first conflicts"),
+            413: OpenApiResponse(description="body or batch too large"),
+            429: OpenApiResponse(description="rate limit; see Retry-After"),
+        },
+    )
+    def post(self, request: Request, meter_id: str) -> Response:
+        device_token_check_scope(request, meter_id)
+        meter = meter_get(meter_id=meter_id)
+        body = request_body(request)
+        media_type = (request.content_type or "").split(";")[0].strip().lower()
+        if media_type == "application/json":
+            samples = samples_from_json(body)
+        elif media_type == "text/csv":
+            samples = samples_from_csv(body.decode("utf-8-sig", errors="replace"))
+        else:
+            raise UnsupportedMediaTypeError(
+                f"Send application/json or text/csv, not {media_type or 'nothing'!r}."
+            )
+        result = meter_readings_record(meter=meter, samples=samples)
+        return Response({"inserted": result.inserted, "duplicates": result.duplicates})

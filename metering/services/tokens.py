@@ -1,0 +1,61 @@
+"""Device tokens: created with their key shown once, found by the key's hash, revoked."""
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.exceptions import ApplicationError
+from metering.models import DeviceToken, Meter
+
+KEY_PREFIX = "smx_"
+# last_used_at is a hint for admins; writing it on every request would cost a write per post.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def device_token_create(
+    *, meters: Sequence[Meter], name: str, gateway: bool = False
+) -> tuple[DeviceToken, str]:
+    """A new token and its key; the key is not stored and cannot be shown again."""
+    if not meters:
+        raise ApplicationError("A token must list at least one meter.", code="no_meters")
+    if not gateway and len(meters) != 1:
+        raise ApplicationError(
+            "A meter token belongs to exactly one meter; use a gateway token for several.",
+            code="meter_token_scope",
+        )
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = DeviceToken.objects.create(
+            name=name, key_prefix=key[:12], key_hash=key_hash(key), is_gateway=gateway
+        )
+        token.meters.set(meters)
+    return token, key
+
+
+def device_token_revoke(*, token: DeviceToken) -> DeviceToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
+
+
+def device_token_for_key(*, key: str) -> DeviceToken | None:
+    """The active token with this key, or None; notes when it was last used."""
+    token = DeviceToken.objects.filter(key_hash=key_hash(key), revoked_at__isnull=True).first()
+    if token is not None:
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            DeviceToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def device_token_covers(*, token: DeviceToken, meter_id: str) -> bool:
+    return token.meters.filter(meter_id=meter_id).exists()
