@@ -45,9 +45,16 @@ run: install
 	@$(MANAGE) demo_welcome
 	PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/honcho -f Procfile start
 
+# The ingestion tests run a second time on SQLite: the portable path must behave the same.
+PORTABLE_TESTS := tests/metering/test_ingestion.py tests/metering/test_readings_api.py \
+	tests/metering/test_joi_api.py
+
 test: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== the same ingestion tests on SQLite (the portable path)"
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test-portable.sqlite3 \
+		REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/pytest $(PORTABLE_TESTS)
 
 lint: install-dev
 	$(BIN)/ruff check .

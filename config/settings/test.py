@@ -18,3 +18,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the live server's threads then get connections of their own, and the
+    # portable ingestion path meets real concurrency (WAL, IMMEDIATE transactions).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portable.sqlite3")}  # noqa: F405

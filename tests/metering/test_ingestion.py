@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from metering.exceptions import BatchTooLargeError, ConflictingReadingError, InvalidReadingError
-from metering.services.ingestion import meter_readings_record
+from metering.services.ingestion import meter_readings_record, readings_record
 from tests.metering.factories import MeterFactory, stored
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,12 @@ def test_a_stored_time_with_another_value_refuses_the_whole_batch() -> None:
     with pytest.raises(ConflictingReadingError) as caught:
         meter_readings_record(meter=meter, samples=[(minute(1), 2.0), (minute(0), 9.9)])
     assert caught.value.extra["conflicts"] == [
-        {"time": minute(0).isoformat(), "stored_kw": 1.5, "received_kw": 9.9}
+        {
+            "meter_id": meter.meter_id,
+            "time": minute(0).isoformat(),
+            "stored_kw": 1.5,
+            "received_kw": 9.9,
+        }
     ]
     assert stored(meter) == [(minute(0), 1.5)]
 
@@ -96,3 +101,31 @@ def test_a_batch_over_the_limit_is_refused() -> None:
         meter_readings_record(meter=meter, samples=[(minute(n), 1.0) for n in range(4)])
     assert caught.value.http_status == 413
     assert stored(meter) == []
+
+
+def test_a_batch_of_several_meters_is_all_or_nothing() -> None:
+    first, second = MeterFactory.create(), MeterFactory.create()
+    meter_readings_record(meter=second, samples=[(minute(0), 4.0)])
+    with pytest.raises(ConflictingReadingError):
+        readings_record(samples_by_meter={first: [(minute(0), 1.0)], second: [(minute(0), 5.0)]})
+    assert stored(first) == []
+    result = readings_record(
+        samples_by_meter={first: [(minute(0), 1.0)], second: [(minute(0), 4.0), (minute(1), 4.5)]}
+    )
+    assert (result.inserted, result.duplicates) == (2, 1)
+    assert stored(first) == [(minute(0), 1.0)]
+    assert stored(second) == [(minute(0), 4.0), (minute(1), 4.5)]
+
+
+def test_a_bad_sample_in_a_multi_meter_batch_names_its_meter() -> None:
+    first, second = MeterFactory.create(), MeterFactory.create()
+    with pytest.raises(InvalidReadingError) as caught:
+        readings_record(
+            samples_by_meter={first: [(minute(0), 1.0)], second: [(minute(0), float("nan"))]}
+        )
+    assert caught.value.extra == {
+        "index": 0,
+        "field": "readings[0].power_kw",
+        "meter_id": second.meter_id,
+    }
+    assert stored(first) == []

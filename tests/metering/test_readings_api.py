@@ -89,7 +89,7 @@ def test_a_conflict_is_409_with_the_conflicts_and_nothing_is_stored(
     body = response.json()
     assert body["code"] == "conflicting_reading"
     assert body["extra"]["conflicts"] == [
-        {"time": T0.isoformat(), "stored_kw": 1.0, "received_kw": 9.0}
+        {"meter_id": "meter-a", "time": T0.isoformat(), "stored_kw": 1.0, "received_kw": 9.0}
     ]
     assert stored(meter) == [(T0, 1.0)]
 
