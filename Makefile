@@ -53,7 +53,7 @@ test: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 	@echo "== the same ingestion tests on SQLite (the portable path)"
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test-portable.sqlite3 \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/portable.sqlite3 \
 		REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/pytest $(PORTABLE_TESTS)
 
 lint: install-dev
@@ -67,3 +67,6 @@ check: lint typecheck
 
 clean:
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache
+
+bench-ingest: install-dev
+	$(BIN)/python -m bench.ingest
