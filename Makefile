@@ -47,7 +47,7 @@ run: install
 
 # The ingestion tests run a second time on SQLite: the portable path must behave the same.
 PORTABLE_TESTS := tests/metering/test_ingestion.py tests/metering/test_readings_api.py \
-	tests/metering/test_joi_api.py
+	tests/metering/test_joi_api.py tests/metering/test_rollup.py
 
 test: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

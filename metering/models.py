@@ -1,12 +1,13 @@
-"""Energy facts: meters and the power samples they report."""
+"""Energy facts: meters, the power samples they report, and what is computed from them."""
 
+from decimal import Decimal
 from typing import override
 
 from django.db import models
 
 from core.models import BaseModel
-from households.models import Household
-from metering.choices import MeterKind
+from households.models import Community, Household
+from metering.choices import AutarkyLevel, BlockState, MeterKind, SlotSource
 
 
 class Meter(BaseModel):
@@ -74,3 +75,136 @@ class DeviceToken(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+def energy_field(help_text: str) -> "models.DecimalField[Decimal, Decimal]":
+    """kWh as a Decimal with 6 decimals (Wh and below), as every energy column is stored."""
+    return models.DecimalField(
+        max_digits=14, decimal_places=6, default=Decimal(0), help_text=help_text
+    )
+
+
+class EnergySlot(models.Model):
+    """A meter's energy in one 15-minute slot [start, start + 15 min), from its readings.
+
+    Which columns a meter fills depends on its kind: grid → import/export; production →
+    production; battery → charge (power > 0) and discharge (power < 0); EV → charge.
+    """
+
+    pk = models.CompositePrimaryKey("meter_id", "start")
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="slots")
+    start = models.DateTimeField(help_text="UTC start of the slot.")
+    import_kwh = energy_field("kWh drawn from the grid.")
+    export_kwh = energy_field("kWh fed into the grid.")
+    production_kwh = energy_field("kWh produced.")
+    charge_kwh = energy_field("kWh into a battery or EV.")
+    discharge_kwh = energy_field("kWh out of a battery.")
+    samples = models.PositiveIntegerField(default=0, help_text="Readings inside the slot.")
+    complete = models.BooleanField(
+        default=False, help_text="Whether bridged readings cover the whole slot."
+    )
+    source = models.CharField(max_length=8, choices=SlotSource.choices, default=SlotSource.POWER)
+
+    class Meta:
+        ordering = ["meter", "start"]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.meter_id} {self.start.isoformat()}"
+
+
+class SlotBlock(BaseModel):
+    """The rollup's bookkeeping for a meter's UTC day: TODO when readings arrived (from
+    ``dirty_from`` on), DONE once its slots are computed, FAULTY when that failed (retried, the
+    error kept), CLOSED once old enough to be final. A late reading re-opens it."""
+
+    meter = models.ForeignKey(Meter, on_delete=models.CASCADE, related_name="slot_blocks")
+    day = models.DateField(help_text="UTC day the block covers.")
+    state = models.CharField(max_length=8, choices=BlockState.choices, default=BlockState.TODO)
+    dirty_from = models.DateTimeField(
+        null=True, blank=True, help_text="Slots from this instant on need computing."
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meter", "day"],
+                name="%(app_label)s_%(class)s_one_per_meter_day",
+                violation_error_message="The meter already has a block for that day.",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["state", "day"],
+                name="metering_block_open_idx",
+                condition=models.Q(state__in=["todo", "faulty"]),
+            )
+        ]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.meter_id} {self.day} {self.state}"
+
+
+class HouseholdSlot(models.Model):
+    """A household's energy flows in one slot, from its meters' slots.
+
+    consumption = import + production + discharge − export − charge (never below zero);
+    self_consumed = solar not exported; direct_solar = solar used at once (not exported, not
+    stored in the battery).
+    """
+
+    pk = models.CompositePrimaryKey("household_id", "start")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="slots")
+    start = models.DateTimeField(help_text="UTC start of the slot.")
+    import_kwh = energy_field("kWh drawn from the grid.")
+    export_kwh = energy_field("kWh fed into the grid.")
+    production_kwh = energy_field("kWh of solar production.")
+    charge_kwh = energy_field("kWh into the battery.")
+    discharge_kwh = energy_field("kWh out of the battery.")
+    consumption_kwh = energy_field("kWh used in the home.")
+    self_consumed_kwh = energy_field("kWh of solar not exported.")
+    direct_solar_kwh = energy_field("kWh of solar used at once.")
+    complete = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["household", "start"]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.start.isoformat()}"
+
+
+class AutarkyState(BaseModel):
+    """Whether a household or a community is autarkic over the trailing window, with
+    hysteresis; ``transitions`` counts the changes and keys their notifications."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="autarky_state"
+    )
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, null=True, blank=True, related_name="autarky_state"
+    )
+    level = models.CharField(
+        max_length=16, choices=AutarkyLevel.choices, default=AutarkyLevel.NOT_AUTARKIC
+    )
+    ratio = models.FloatField(null=True, blank=True, help_text="Last autarky, 0–1.")
+    transitions = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(household__isnull=False, community__isnull=True)
+                | models.Q(household__isnull=True, community__isnull=False),
+                name="%(app_label)s_%(class)s_one_subject",
+                violation_error_message="An autarky state is of a household or of a community.",
+            )
+        ]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.household or self.community}: {self.get_level_display()}"

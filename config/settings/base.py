@@ -8,6 +8,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 
 from core.queues import Queue
 
@@ -201,7 +202,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job is listed here, crontab only (HOUSE_STYLE.md).
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "slots-rollup": {"task": "metering.slots_rollup", "schedule": crontab(minute="*")},
+    "autarky-states": {
+        "task": "metering.autarky_states_evaluate",
+        "schedule": crontab(minute="*/15"),
+    },
+    "readings-prune": {"task": "metering.readings_prune", "schedule": crontab(hour=3, minute=30)},
+}
 
 # --- Smartrix ----------------------------------------------------------------------------------
 # The JOI-compatible endpoints are open in the demo, like the reference; production closes them.
@@ -226,3 +234,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = METERING_MAX_BODY_BYTES
 # Requests per device token (DRF rate syntax); a meter posting every 10 s needs 6/min.
 METERING_TOKEN_RATE = env("METERING_TOKEN_RATE", default="120/min")
 WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectstatic
+
+# Slots: blocks older than this are final (CLOSED); raw readings older than the retention are
+# deleted (slots are kept forever).
+SLOTS_CLOSE_AFTER_HOURS = env.int("SLOTS_CLOSE_AFTER_HOURS", default=48)
+READINGS_RETENTION_DAYS = env.int("READINGS_RETENTION_DAYS", default=90)
+SLOTS_ROLLUP_CHUNK_BLOCKS = env.int("SLOTS_ROLLUP_CHUNK_BLOCKS", default=500)
+# Autarky state: a household or community becomes autarkic at >= ENTER over the trailing
+# window and stops being so at <= LEAVE (hysteresis: no flapping in between).
+AUTARKY_WINDOW_DAYS = env.int("AUTARKY_WINDOW_DAYS", default=7)
+AUTARKY_ENTER = env.float("AUTARKY_ENTER", default=0.95)
+AUTARKY_LEAVE = env.float("AUTARKY_LEAVE", default=0.85)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Smartrix Grid <noreply@smartrix.example>")

@@ -27,6 +27,7 @@ from metering.energy import Sample
 from metering.exceptions import BatchTooLargeError, ConflictingReadingError, InvalidReadingError
 from metering.models import Meter, Reading
 from metering.services.meters import meter_get_or_create
+from metering.services.rollup import slot_blocks_mark
 
 __all__ = [
     "IngestResult",
@@ -91,6 +92,15 @@ def readings_record(*, samples_by_meter: Mapping[Meter, Sequence[Sample]]) -> In
                 inserted = _write_postgres(unique)
             else:
                 inserted = _write_portable(unique)
+            if inserted:
+                # In the same transaction: a stored reading is never missed by the rollup.
+                slot_blocks_mark(
+                    spans={
+                        m.pk: (min(by_time), max(by_time))
+                        for m, by_time in unique.items()
+                        if by_time
+                    }
+                )
     except _StoredValueDiffersError:
         # Rolled back; name the conflicts from what is stored (a rare path).
         raise _conflict_error(_conflicts_with_store(unique)) from None
@@ -248,6 +258,8 @@ def _write_postgres(unique: Mapping[Meter, dict[datetime, float]]) -> int:
         )
         # Every time: a rolled-back batch takes a table created in its transaction with it.
         cursor.execute(_STAGING_DDL)
+        # Empty after each commit, but not between two batches inside one transaction.
+        cursor.execute(f"DELETE FROM {_STAGING}")  # noqa: S608 - our own table
         with cursor.cursor.copy(copy_sql) as copy:  # psycopg's own cursor: binary COPY
             copy.set_types(["int8", "timestamptz", "float8"])
             write_row = copy.write_row

@@ -3,10 +3,13 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core.timeslots import local_date, next_local_midnight, next_slot_boundary, slot_start
-from metering.energy import energy_kwh, energy_kwh_by
+from core.timeslots import next_local_midnight
+from metering.energy import energy_by_bucket, energy_kwh, samples_as_arrays
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -16,20 +19,27 @@ def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
+def by_slot(samples: list[tuple[datetime, float]]) -> dict[datetime, tuple[float, float]]:
+    times, powers = samples_as_arrays(samples)
+    edges = np.arange(at(-60).timestamp(), at(300).timestamp() + 1, 900.0)
+    result = energy_by_bucket(times, powers, edges)
+    return {
+        datetime.fromtimestamp(edges[b], UTC): (pos, neg)
+        for b, pos, neg in zip(result.bucket, result.positive_kwh, result.negative_kwh, strict=True)
+    }
+
+
 def test_constant_power_evenly_spaced() -> None:
-    samples = [(at(m), 2.0) for m in range(0, 13, 1)]  # 2 kW for 12 minutes
-    assert energy_kwh(samples) == pytest.approx(0.4)
+    assert energy_kwh([(at(m), 2.0) for m in range(13)]) == pytest.approx(0.4)
 
 
 def test_trapezoid_of_unevenly_spaced_samples() -> None:
     # 0→6 min: 1→3 kW (0.2 kWh); 6→15 min: 3→3 kW (0.45 kWh)
-    samples = [(at(0), 1.0), (at(6), 3.0), (at(15), 3.0)]
-    assert energy_kwh(samples) == pytest.approx(0.65)
+    assert energy_kwh([(at(0), 1.0), (at(6), 3.0), (at(15), 3.0)]) == pytest.approx(0.65)
 
 
 def test_order_of_samples_does_not_matter() -> None:
-    samples = [(at(15), 3.0), (at(0), 1.0), (at(6), 3.0)]
-    assert energy_kwh(samples) == pytest.approx(0.65)
+    assert energy_kwh([(at(15), 3.0), (at(0), 1.0), (at(6), 3.0)]) == pytest.approx(0.65)
 
 
 def test_a_gap_over_fifteen_minutes_is_not_bridged() -> None:
@@ -48,32 +58,55 @@ def test_fewer_than_two_samples_is_no_energy() -> None:
 
 
 def test_split_at_slot_boundaries_is_exact() -> None:
-    # 10:10 → 10:20 rising 0 → 6 kW; the slot boundary 10:15 sees 3 kW.
-    samples = [(at(10), 0.0), (at(20), 6.0)]
-    by_slot = energy_kwh_by(samples, bucket=slot_start, next_boundary=next_slot_boundary)
-    assert by_slot == {
-        at(0): pytest.approx((0 + 3) / 2 * 5 / 60),
-        at(15): pytest.approx((3 + 6) / 2 * 5 / 60),
-    }
-    assert sum(by_slot.values()) == pytest.approx(energy_kwh(samples))
+    # 10:10 → 10:20 rising 0 → 6 kW; the slot edge 10:15 sees 3 kW.
+    slots = by_slot([(at(10), 0.0), (at(20), 6.0)])
+    assert slots[at(0)] == pytest.approx(((0 + 3) / 2 * 5 / 60, 0))
+    assert slots[at(15)] == pytest.approx(((3 + 6) / 2 * 5 / 60, 0))
 
 
-def test_split_at_local_midnight_across_the_autumn_dst_change() -> None:
-    # Brussels 2026-10-25: clocks go back at 03:00 local; local midnight was 22:00 UTC the day
-    # before. Samples 21:55 → 22:05 UTC straddle it.
-    start = datetime(2026, 10, 24, 21, 55, tzinfo=UTC)
-    samples = [(start, 1.2), (start + timedelta(minutes=10), 1.2)]
-    by_day = energy_kwh_by(
-        samples,
-        bucket=lambda t: local_date(t, BRUSSELS),
-        next_boundary=lambda t: next_local_midnight(t, BRUSSELS),
+def test_a_sign_change_is_split_at_the_zero_crossing() -> None:
+    # 2 kW import falling to 2 kW export over 10 minutes: 5 min each side, triangles.
+    slots = by_slot([(at(0), 2.0), (at(10), -2.0)])
+    assert slots[at(0)] == pytest.approx((2 / 2 * 5 / 60, 2 / 2 * 5 / 60))
+
+
+def test_samples_in_a_slot_are_counted_and_coverage_measured() -> None:
+    times, powers = samples_as_arrays([(at(0), 1.0), (at(5), 1.0), (at(10), 1.0)])
+    result = energy_by_bucket(times, powers, np.array([at(0).timestamp(), at(15).timestamp()]))
+    assert list(result.samples) == [3]
+    assert list(result.covered_s) == [600.0]
+
+
+def test_groups_are_never_bridged() -> None:
+    times, powers = samples_as_arrays([(at(0), 1.0), (at(5), 1.0)])
+    both = np.concatenate([times, times])
+    result = energy_by_bucket(
+        both,
+        np.concatenate([powers, powers * 2]),
+        np.array([at(0).timestamp(), at(15).timestamp()]),
+        groups=np.array([0, 0, 1, 1]),
     )
-    assert {str(day): kwh for day, kwh in by_day.items()} == {
-        "2026-10-24": pytest.approx(0.1),
-        "2026-10-25": pytest.approx(0.1),
-    }
+    assert list(result.group) == [0, 1]
+    assert result.positive_kwh == pytest.approx([1 / 12, 2 / 12])
 
 
 def test_a_dst_day_has_a_hundred_slots() -> None:
     midnight = datetime(2026, 10, 25, tzinfo=BRUSSELS).astimezone(UTC)
     assert (next_local_midnight(midnight, BRUSSELS) - midnight) / timedelta(minutes=15) == 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4 * 3600), st.floats(-50, 50, allow_nan=False)),
+        min_size=2,
+        max_size=40,
+        unique_by=lambda sample: sample[0],
+    )
+)
+def test_buckets_add_up_to_the_whole(raw: list[tuple[int, float]]) -> None:
+    samples = [(T0 + timedelta(seconds=s), p) for s, p in raw]
+    slots = by_slot(samples)
+    net = sum(pos - neg for pos, neg in slots.values())
+    assert net == pytest.approx(energy_kwh(samples), abs=1e-9)
+    assert all(pos >= 0 and neg >= 0 for pos, neg in slots.values())

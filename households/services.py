@@ -1,0 +1,79 @@
+"""Writes of the households domain."""
+
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from households.models import Household, Notification
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationMessage:
+    kind: str
+    title: str
+    body: str
+    dedupe_key: str
+
+
+def household_notify(*, household: Household, message: NotificationMessage) -> list[Notification]:
+    """One notification per member of the household, once per event; e-mails after commit."""
+    created = []
+    with transaction.atomic():
+        for user in household.members.all():
+            notification, is_new = Notification.objects.get_or_create(
+                user=user,
+                dedupe_key=message.dedupe_key,
+                defaults={
+                    "household": household,
+                    "kind": message.kind,
+                    "title": message.title,
+                    "body": message.body,
+                },
+            )
+            if is_new:
+                created.append(notification)
+    for notification in created:
+        transaction.on_commit(partial(_email_later, notification.pk))
+    return created
+
+
+def _email_later(notification_id: int) -> None:
+    from households.tasks import notification_email as notification_email_task
+
+    notification_email_task.delay(notification_id)
+
+
+def notification_email(*, notification: Notification) -> bool:
+    """Sends the notification by e-mail unless it was sent already; True when sent now."""
+    with transaction.atomic():
+        locked = (
+            Notification.objects.select_for_update().select_related("user").get(pk=notification.pk)
+        )
+        if locked.emailed_at is not None or not locked.user.email:
+            return False
+        send_mail(
+            subject=f"[Smartrix] {locked.title}",
+            message=locked.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[locked.user.email],
+        )
+        locked.emailed_at = timezone.now()
+        locked.save(update_fields=["emailed_at", "updated_at"])
+    return True
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user_id: int) -> int:
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,17 @@
+"""Celery tasks of the households domain: thin wrappers over services."""
+
+from celery import shared_task
+
+from core.queues import Queue
+
+
+@shared_task(
+    name="households.notification_email", queue=Queue.NOTIFICATIONS.value, ignore_result=True
+)
+def notification_email(notification_id: int) -> None:
+    from households.models import Notification
+    from households.services import notification_email as notification_email_service
+
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is not None:
+        notification_email_service(notification=notification)

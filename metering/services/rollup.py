@@ -1,0 +1,246 @@
+"""The slot layer: readings → 15-minute EnergySlots → HouseholdSlots, incrementally.
+
+Ingestion marks the blocks (meter, UTC day) its readings touch as TODO, from the earliest
+instant whose slots they change (``slot_blocks_mark``, inside the ingestion transaction, so no
+reading is ever missed). ``slots_rollup`` claims open blocks (``FOR UPDATE SKIP LOCKED``: two
+workers never take the same block), recomputes their slots from the readings with the one energy
+rule, and marks them DONE; a chunk that fails is retried block by block and the blocks that
+still fail become FAULTY with their error, to be retried on the next run. Recomputing a block
+always gives what computing from scratch would: slots are a pure function of the readings.
+"""
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.timeslots import SLOT, slot_start
+from metering.choices import BlockState, MeterKind
+from metering.energy import MAX_GAP, energy_by_bucket
+from metering.models import Meter, SlotBlock
+from metering.services import slot_storage
+
+logger = logging.getLogger(__name__)
+
+OPEN_STATES = (BlockState.TODO, BlockState.FAULTY)
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class RollupReport:
+    blocks_done: int = 0
+    blocks_faulty: int = 0
+    slots_written: int = 0
+
+    def __add__(self, other: "RollupReport") -> "RollupReport":
+        return RollupReport(
+            self.blocks_done + other.blocks_done,
+            self.blocks_faulty + other.blocks_faulty,
+            self.slots_written + other.slots_written,
+        )
+
+
+def slot_blocks_mark(*, spans: Mapping[int, tuple[datetime, datetime]]) -> None:
+    """Marks TODO the blocks whose slots readings in ``spans`` (meter id → earliest, latest
+    time) change. A segment reaches up to MAX_GAP beyond a reading, hence the margins."""
+    marks: list[tuple[int, date, datetime]] = []
+    for meter_id, (earliest, latest) in spans.items():
+        first = earliest - MAX_GAP
+        day = first.astimezone(UTC).date()
+        while day <= (latest + MAX_GAP).astimezone(UTC).date():
+            marks.append((meter_id, day, max(first, _day_start(day))))
+            day += DAY
+    slot_storage.blocks_mark(marks)
+
+
+def slots_rollup(*, now: datetime | None = None, max_chunks: int | None = None) -> RollupReport:
+    """Computes the slots of every open block, chunk by chunk; returns what it did."""
+    now = now or timezone.now()
+    _blocks_beyond_retention_close(now)
+    report = RollupReport()
+    chunks = 0
+    started = timezone.now()
+    while max_chunks is None or chunks < max_chunks:
+        chunk_report = _rollup_chunk(started)
+        if chunk_report is None:
+            break
+        report += chunk_report
+        chunks += 1
+    slot_blocks_close(now=now)
+    return report
+
+
+def slot_blocks_close(*, now: datetime) -> int:
+    """DONE blocks whose day ended long enough ago become CLOSED (final)."""
+    cutoff = (now - timedelta(hours=settings.SLOTS_CLOSE_AFTER_HOURS)).astimezone(UTC).date()
+    return SlotBlock.objects.filter(state=BlockState.DONE, day__lt=cutoff).update(
+        state=BlockState.CLOSED, updated_at=now
+    )
+
+
+def readings_prune(*, now: datetime | None = None, batch_size: int = 50_000) -> int:
+    """Deletes raw readings older than the retention, in batches, but never readings whose
+    slots are still to be computed. Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.READINGS_RETENTION_DAYS)
+    oldest_open = (
+        SlotBlock.objects.filter(state__in=OPEN_STATES).order_by("day").values_list("day").first()
+    )
+    if oldest_open is not None:
+        cutoff = min(cutoff, _day_start(oldest_open[0]) - MAX_GAP)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            count = slot_storage.readings_delete_before(cutoff, batch_size)
+        deleted += count
+        if count < batch_size:
+            return deleted
+
+
+def _rollup_chunk(started: datetime) -> RollupReport | None:
+    """One transaction over a chunk of open blocks; a block that failed in this run waits for
+    the next one."""
+    with transaction.atomic():
+        blocks = list(
+            SlotBlock.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(Q(state=BlockState.TODO) | Q(state=BlockState.FAULTY, updated_at__lt=started))
+            .select_related("meter")
+            .order_by("state", "meter_id", "day")[: settings.SLOTS_ROLLUP_CHUNK_BLOCKS]
+        )
+        if not blocks:
+            return None
+        try:
+            with transaction.atomic():
+                written = _compute(blocks)
+        except Exception:
+            logger.exception("slot rollup of %d blocks failed; retrying one by one", len(blocks))
+            return _rollup_one_by_one(blocks)
+        _blocks_set(blocks, BlockState.DONE)
+        return RollupReport(blocks_done=len(blocks), slots_written=written)
+
+
+def _rollup_one_by_one(blocks: list[SlotBlock]) -> RollupReport:
+    report = RollupReport()
+    for block in blocks:
+        try:
+            with transaction.atomic():
+                written = _compute([block])
+        except Exception as exc:
+            _blocks_set([block], BlockState.FAULTY, error=f"{type(exc).__name__}: {exc}")
+            report += RollupReport(blocks_faulty=1)
+        else:
+            _blocks_set([block], BlockState.DONE)
+            report += RollupReport(blocks_done=1, slots_written=written)
+    return report
+
+
+def _blocks_set(blocks: Iterable[SlotBlock], state: str, error: str = "") -> None:
+    chosen = SlotBlock.objects.filter(pk__in=[block.pk for block in blocks])
+    if state == BlockState.DONE:
+        chosen.update(state=state, error="", dirty_from=None, attempts=0, updated_at=timezone.now())
+    else:
+        chosen.update(
+            state=state, error=error, attempts=F("attempts") + 1, updated_at=timezone.now()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _MeterWork:
+    meter: Meter
+    start: datetime  # first slot to write
+    end: datetime  # end of the last block's day
+
+
+def _compute(blocks: list[SlotBlock]) -> int:
+    """Recomputes the slots of the blocks' ranges, then their households' slots."""
+    work: dict[int, _MeterWork] = {}
+    for block in blocks:
+        start = slot_start(block.dirty_from or _day_start(block.day))
+        end = _day_start(block.day) + DAY
+        known = work.get(block.meter_id)
+        if known is not None:
+            start, end = min(start, known.start), max(end, known.end)
+        work[block.meter_id] = _MeterWork(block.meter, start, end)
+    energy_meters = [w for w in work.values() if w.meter.kind != MeterKind.GAS]
+    written = _write_meter_slots(energy_meters)
+    by_household: dict[int, tuple[datetime, datetime]] = {}
+    for item in energy_meters:
+        household_id = item.meter.household_id
+        if household_id is None:
+            continue
+        start, end = by_household.get(household_id, (item.start, item.end))
+        by_household[household_id] = (min(start, item.start), max(end, item.end))
+    slot_storage.household_slots_refresh(by_household)
+    return written
+
+
+def _write_meter_slots(work: list[_MeterWork]) -> int:
+    if not work:
+        return 0
+    groups, times, powers = slot_storage.readings_fetch(
+        [(w.meter.pk, w.start - MAX_GAP, w.end + MAX_GAP) for w in work]
+    )
+    first = min(w.start for w in work).timestamp()
+    last = max(w.end for w in work).timestamp()
+    edges = np.arange(first, last + 1, SLOT.total_seconds())
+    energy = energy_by_bucket(times, powers, edges, groups)
+    bounds = {w.meter.pk: (w.start.timestamp(), w.end.timestamp()) for w in work}
+    kinds = {w.meter.pk: w.meter.kind for w in work}
+    rows: list[slot_storage.SlotRow] = []
+    for meter_pk, bucket, positive, negative, covered, samples in zip(
+        energy.group.tolist(),
+        energy.bucket.tolist(),
+        energy.positive_kwh.tolist(),
+        energy.negative_kwh.tolist(),
+        energy.covered_s.tolist(),
+        energy.samples.tolist(),
+        strict=True,
+    ):
+        start = edges[bucket]
+        low, high = bounds[meter_pk]
+        if not low <= start < high:
+            continue  # outside this meter's range: its readings were not all fetched
+        rows.append(
+            slot_storage.SlotRow(
+                meter_pk,
+                float(start),
+                *_columns(kinds[meter_pk], positive, negative),
+                samples,
+                covered >= SLOT.total_seconds() - 1e-6,
+            )
+        )
+    return slot_storage.meter_slots_upsert(rows)
+
+
+def _columns(
+    kind: str, positive: float, negative: float
+) -> tuple[float, float, float, float, float]:
+    """(import, export, production, charge, discharge) of a meter kind's energy."""
+    if kind == MeterKind.GRID:
+        return positive, negative, 0.0, 0.0, 0.0
+    if kind == MeterKind.PRODUCTION:
+        return 0.0, 0.0, positive, 0.0, 0.0
+    if kind == MeterKind.BATTERY:
+        return 0.0, 0.0, 0.0, positive, negative
+    return 0.0, 0.0, 0.0, positive, 0.0  # an EV: energy into the car
+
+
+def _blocks_beyond_retention_close(now: datetime) -> None:
+    """Blocks whose raw readings are past the retention cannot be recomputed faithfully: their
+    slots stay as they are and late readings there no longer change them."""
+    cutoff = (now - timedelta(days=settings.READINGS_RETENTION_DAYS)).astimezone(UTC).date()
+    SlotBlock.objects.filter(state__in=OPEN_STATES, day__lt=cutoff).update(
+        state=BlockState.CLOSED,
+        error="Readings arrived after the raw retention; the slots were kept as they were.",
+        updated_at=now,
+    )
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
