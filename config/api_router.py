@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("households.api.urls")),
     path("", include("metering.api.urls")),
     path("", include("pricing.api.urls")),
 ]

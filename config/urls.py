@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from metering.api.joi import JoiReadingReadApi, JoiReadingStoreApi
+from metering.views import usage_overview_page
 from pricing.api.joi import JoiPricePlanCompareAllApi, JoiPricePlanRecommendApi
 
 # The JOI-compatible interface keeps the reference's paths, at the root.
@@ -25,6 +26,7 @@ joi_patterns = [
 
 urlpatterns = [
     *joi_patterns,
+    path("admin/usage-overview/", usage_overview_page, name="usage-overview"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

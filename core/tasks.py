@@ -4,10 +4,8 @@ import socket
 
 from celery import shared_task
 
-from core.queues import Queue
 
-
-@shared_task(name="core.ping", queue=Queue.DEFAULT.value)
+@shared_task(name="core.ping")
 def ping() -> str:
     """Answers from a worker: proves that the broker, a worker and the result backend work."""
     return f"pong from {socket.gethostname()}"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
 
@@ -122,7 +122,9 @@ def _seed_staff() -> None:
             user.groups.add(operators)
 
 
-def _demo_user(username: str, *, first_name: str, staff: bool = False, superuser: bool = False):  # type: ignore[no-untyped-def]
+def _demo_user(
+    username: str, *, first_name: str, staff: bool = False, superuser: bool = False
+) -> User:
     user, created = get_user_model().objects.get_or_create(
         username=username,
         defaults={

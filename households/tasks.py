@@ -2,12 +2,8 @@
 
 from celery import shared_task
 
-from core.queues import Queue
 
-
-@shared_task(
-    name="households.notification_email", queue=Queue.NOTIFICATIONS.value, ignore_result=True
-)
+@shared_task(name="households.notification_email", ignore_result=True)
 def notification_email(notification_id: int) -> None:
     from households.models import Notification
     from households.services import notification_email as notification_email_service

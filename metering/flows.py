@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncHour, TruncMonth
 
 from core.timeslots import local_zone
@@ -82,7 +82,7 @@ def household_flows(
         Resolution.DAY: TruncDay("start", tzinfo=zone),
         Resolution.MONTH: TruncMonth("start", tzinfo=zone),
     }.get(resolution)
-    bucket = truncate if truncate is not None else "start"
+    bucket = truncate if truncate is not None else F("start")
     rows: Iterable[Mapping[str, Any]] = (
         slots.annotate(bucket=bucket)
         .values("bucket")

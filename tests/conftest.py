@@ -1,7 +1,29 @@
+from collections.abc import Iterator
+
 import pytest
+from celery.contrib.testing.worker import start_worker
 from rest_framework.test import APIClient
+
+from config.celery_app import app as celery_app
+from core.queues import Queue
 
 
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[None]:
+    """A real Celery worker (a thread of this process) on the test broker, every queue.
+
+    Tasks see only committed rows, hence the transactional database."""
+    celery_app.control.purge()
+    with start_worker(
+        celery_app,
+        pool="solo",
+        perform_ping_check=False,
+        queues=[queue.value for queue in Queue],
+        shutdown_timeout=30,
+    ):
+        yield

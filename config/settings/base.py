@@ -200,6 +200,13 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
+# Which queue each task goes to (a task's own ``queue`` option is deprecated in Celery 5.7).
+CELERY_TASK_ROUTES = {
+    "metering.readings_prune": {"queue": Queue.LONG_RUNNING.value},
+    "metering.*": {"queue": Queue.DEFAULT.value},
+    "households.notification_email": {"queue": Queue.NOTIFICATIONS.value},
+    "billing.*": {"queue": Queue.BILLING.value},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job is listed here, crontab only (HOUSE_STYLE.md).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {

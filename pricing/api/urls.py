@@ -1,9 +1,17 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from pricing.api.views import PricePlanViewSet
+from pricing.api.views import HouseholdDailyTotalsApi, PricePlanViewSet
 
 app_name = "pricing-api"
 
 router = SimpleRouter(trailing_slash=True)
 router.register("price-plans", PricePlanViewSet, basename="price-plan")
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path(
+        "households/<int:household_id>/daily-totals",
+        HouseholdDailyTotalsApi.as_view(),
+        name="daily-totals",
+    ),
+]

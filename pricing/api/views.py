@@ -1,10 +1,21 @@
+from datetime import date
 from typing import override
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
-from rest_framework.permissions import AllowAny
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from core.exceptions import ApplicationError
+from core.timeslots import local_date
+from households.selectors import household_get_visible
+from metering.api.serializers import kwh
 from pricing.api.serializers import PricePlanSerializer
+from pricing.daily_totals import DailyTotals, household_daily_totals
 from pricing.filters import PricePlanFilter
 from pricing.models import PricePlan
 from pricing.selectors import price_plan_list
@@ -23,5 +34,42 @@ class PricePlanViewSet(viewsets.ReadOnlyModelViewSet[PricePlan]):
     lookup_field = "plan_id"
 
     @override
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[PricePlan]:
         return price_plan_list()
+
+
+class DailyTotalsSerializer(serializers.Serializer[DailyTotals]):
+    day = serializers.DateField()
+    imported_kwh = kwh()
+    exported_kwh = kwh()
+    direct_solar_kwh = kwh()
+    solar_kwh = kwh()
+    consumption_kwh = kwh()
+    plan_id = serializers.CharField(allow_null=True)
+    estimated_cost = serializers.DecimalField(12, 2, coerce_to_string=False, allow_null=True)
+    solar_profit = serializers.DecimalField(12, 2, coerce_to_string=False, allow_null=True)
+
+
+class HouseholdDailyTotalsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["Energy"],
+        summary="A household's day: grid, solar, cost and the profit of its solar panels",
+        parameters=[OpenApiParameter("date", str, description="local date YYYY-MM-DD (today)")],
+        responses={200: DailyTotalsSerializer},
+    )
+    def get(self, request: Request, household_id: int) -> Response:
+        household = household_get_visible(user=request.user, household_id=household_id)
+        raw = request.query_params.get("date")
+        try:
+            day = date.fromisoformat(raw) if raw else local_date(timezone.now())
+        except ValueError:
+            raise ApplicationError(
+                f"date must be YYYY-MM-DD, not {raw!r}.",
+                code="invalid_date",
+                extra={"field": "date"},
+            ) from None
+        return Response(
+            DailyTotalsSerializer(household_daily_totals(household=household, day=day)).data
+        )

@@ -27,3 +27,15 @@ def stored(meter: Meter) -> list[tuple[datetime, float]]:
     """The meter's stored (time, power_kw) in time order."""
     readings = Reading.objects.filter(meter=meter).order_by("time")
     return list(readings.values_list("time", "power_kw"))
+
+
+def feed(meter: Meter, kw: float, start: datetime, minutes: int) -> None:
+    """Constant power, one reading a minute from ``start`` for ``minutes`` minutes (inclusive
+    of both ends), through the real ingestion service."""
+    from datetime import timedelta
+
+    from metering.services.ingestion import meter_readings_record
+
+    meter_readings_record(
+        meter=meter, samples=[(start + timedelta(minutes=m), kw) for m in range(minutes + 1)]
+    )

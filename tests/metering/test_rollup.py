@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import override_settings
 
 from metering.choices import BlockState, MeterKind
-from metering.models import EnergySlot, HouseholdSlot, Reading, SlotBlock
+from metering.models import EnergySlot, HouseholdSlot, Meter, Reading, SlotBlock
 from metering.services import slot_storage
 from metering.services.ingestion import meter_readings_record
 from metering.services.rollup import readings_prune, slots_rollup
@@ -32,7 +32,7 @@ def kwh(value: float) -> object:
     return pytest.approx(value, abs=1e-6)
 
 
-def slots_of(meter) -> dict[datetime, tuple[float, ...]]:  # type: ignore[no-untyped-def]
+def slots_of(meter: Meter) -> dict[datetime, tuple[object, ...]]:
     return {
         s.start: (
             float(s.import_kwh),
@@ -163,7 +163,7 @@ def test_a_crash_makes_the_block_faulty_and_the_next_run_fixes_it(
         meter_readings_record(meter=meter, samples=[(at(0), 1.0), (at(10), 1.0)])
     real_upsert = slot_storage.meter_slots_upsert
 
-    def crash_on_bad(rows):  # type: ignore[no-untyped-def]
+    def crash_on_bad(rows: list[slot_storage.SlotRow]) -> int:
         if any(row.meter_pk == bad.pk for row in rows):
             raise RuntimeError("disk on fire")
         return real_upsert(rows)

@@ -1,0 +1,156 @@
+"""Household and community energy for people and staff (session login).
+
+Members see their own household (and its community); staff see all; anyone else gets 404.
+"""
+
+from typing import Any, cast
+
+from django.utils.timezone import localtime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.periods import InvalidPeriodError, period_from_query
+from households.selectors import community_get_visible, household_get_visible
+from metering.api.serializers import AutarkySerializer, FlowBucketSerializer
+from metering.flows import Resolution, community_autarky, household_autarky, household_flows
+from metering.usage import usage_overview
+
+# How long a period each resolution may span (days): keeps every answer small.
+MAX_DAYS = {Resolution.SLOT: 31, Resolution.HOUR: 366, Resolution.DAY: 3660, Resolution.MONTH: 3660}
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", str, description="local date YYYY-MM-DD or ISO time with offset"),
+    OpenApiParameter("to", str, description="local date (included) or ISO time (excluded)"),
+]
+
+
+def _resolution(raw: str | None) -> Resolution:
+    try:
+        return Resolution(raw or Resolution.HOUR)
+    except ValueError:
+        raise InvalidPeriodError(
+            f"resolution must be one of slot, hour, day, month; not {raw!r}.",
+            extra={"field": "resolution"},
+        ) from None
+
+
+class HouseholdEnergyApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["Energy"],
+        summary="A household's flows per slot, hour, day or month",
+        parameters=[
+            *PERIOD_PARAMETERS,
+            OpenApiParameter("resolution", str, enum=[r.value for r in Resolution]),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, household_id: int) -> Response:
+        household = household_get_visible(user=request.user, household_id=household_id)
+        resolution = _resolution(request.query_params.get("resolution"))
+        period = period_from_query(request.query_params, max_days=MAX_DAYS[resolution])
+        buckets = household_flows(
+            household=household, start=period.start, end=period.end, resolution=resolution
+        )
+        return Response(
+            {
+                "household": household.pk,
+                "from": localtime(period.start),
+                "to": localtime(period.end),
+                "resolution": resolution.value,
+                "buckets": FlowBucketSerializer(cast(Any, buckets), many=True).data,
+            }
+        )
+
+
+class HouseholdAutarkyApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["Energy"],
+        summary="A household's autarky (self-sufficiency) over a period",
+        parameters=PERIOD_PARAMETERS,
+        responses={200: AutarkySerializer},
+    )
+    def get(self, request: Request, household_id: int) -> Response:
+        household = household_get_visible(user=request.user, household_id=household_id)
+        period = period_from_query(request.query_params)
+        autarky = household_autarky(household=household, start=period.start, end=period.end)
+        return Response(
+            {
+                "from": localtime(period.start),
+                "to": localtime(period.end),
+                **AutarkySerializer(autarky).data,
+            }
+        )
+
+
+class CommunityAutarkyApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["Energy"],
+        summary="A community's autarky, its members netted slot by slot",
+        parameters=PERIOD_PARAMETERS,
+        responses={200: AutarkySerializer},
+    )
+    def get(self, request: Request, community_id: int) -> Response:
+        community = community_get_visible(user=request.user, community_id=community_id)
+        period = period_from_query(request.query_params)
+        autarky = community_autarky(community=community, start=period.start, end=period.end)
+        return Response(
+            {
+                "from": localtime(period.start),
+                "to": localtime(period.end),
+                **AutarkySerializer(autarky).data,
+            }
+        )
+
+
+class UsageSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    consumption_kwh = serializers.DecimalField(16, 3, coerce_to_string=False)
+    production_kwh = serializers.DecimalField(16, 3, coerce_to_string=False)
+    peak_kw = serializers.DecimalField(16, 3, coerce_to_string=False)
+    profile_kwh = serializers.ListField(
+        child=serializers.DecimalField(16, 3, coerce_to_string=False)
+    )
+    rank = serializers.IntegerField()
+
+
+class UsageOverviewApi(APIView):
+    """The energy company's overview of its clients' usage (staff only)."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        tags=["Energy"],
+        summary="Usage per community and household: totals, peak, daily profile, ranking",
+        parameters=[*PERIOD_PARAMETERS, OpenApiParameter("community", int)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        period = period_from_query(request.query_params, max_days=366)
+        community = None
+        if raw := request.query_params.get("community"):
+            if not raw.isdigit():
+                raise InvalidPeriodError(
+                    "community must be a community id.", extra={"field": "community"}
+                )
+            community = community_get_visible(user=request.user, community_id=int(raw))
+        overview = usage_overview(period=period, community=community)
+        return Response(
+            {
+                "from": localtime(period.start),
+                "to": localtime(period.end),
+                "communities": UsageSerializer(cast(Any, overview.communities), many=True).data,
+                "households": UsageSerializer(cast(Any, overview.households), many=True).data,
+            }
+        )

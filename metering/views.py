@@ -1,0 +1,49 @@
+"""Pages of the metering app alone: the energy company's usage overview."""
+
+from datetime import timedelta
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.api.periods import InvalidPeriodError, Period, period_from_query
+from core.timeslots import local_date, local_day_start
+from households.models import Community
+from metering.usage import usage_overview
+
+DEFAULT_DAYS = 30
+
+
+def _default_period() -> Period:
+    """The last DEFAULT_DAYS whole local days."""
+    today = local_date(timezone.now())
+    return Period(local_day_start(today - timedelta(days=DEFAULT_DAYS)), local_day_start(today))
+
+
+@staff_member_required
+def usage_overview_page(request: HttpRequest) -> HttpResponse:
+    """Consumption and production per community and household, peaks, profiles, ranking."""
+    params = request.GET.dict()
+    error = ""
+    period = _default_period()
+    if params.get("from"):
+        try:
+            period = period_from_query(params, max_days=366)
+        except InvalidPeriodError as exc:
+            error = exc.message
+    community = Community.objects.filter(pk=int(params.get("community") or 0)).first()
+    overview = usage_overview(period=period, community=community)
+    return render(
+        request,
+        "metering/usage_overview.html",
+        {
+            "title": "Usage overview",
+            "overview": overview,
+            "communities": Community.objects.all(),
+            "community": community,
+            "error": error,
+            "first_day": local_date(period.start),
+            "last_day": local_date(period.end - timedelta(microseconds=1)),
+        },
+    )
