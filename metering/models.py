@@ -40,7 +40,7 @@ class Reading(models.Model):
     power_kw = models.FloatField(help_text="Power in kW.")
 
     class Meta:
-        ordering = ["meter", "time"]
+        ordering = ["meter_id", "time"]
 
     @override
     def __str__(self) -> str:
@@ -106,7 +106,7 @@ class EnergySlot(models.Model):
     source = models.CharField(max_length=8, choices=SlotSource.choices, default=SlotSource.POWER)
 
     class Meta:
-        ordering = ["meter", "start"]
+        ordering = ["meter_id", "start"]
 
     @override
     def __str__(self) -> str:
@@ -126,6 +126,9 @@ class SlotBlock(BaseModel):
     )
     attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    readings_pruned = models.BooleanField(
+        default=False, help_text="Its raw readings are past the retention and deleted."
+    )
 
     class Meta:
         constraints = [
@@ -170,7 +173,7 @@ class HouseholdSlot(models.Model):
     complete = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["household", "start"]
+        ordering = ["household_id", "start"]
 
     @override
     def __str__(self) -> str:

@@ -96,6 +96,7 @@ class Migration(migrations.Migration):
                 ('dirty_from', models.DateTimeField(blank=True, help_text='Slots from this instant on need computing.', null=True)),
                 ('attempts', models.PositiveIntegerField(default=0)),
                 ('error', models.TextField(blank=True)),
+                ('readings_pruned', models.BooleanField(default=False, help_text='Its raw readings are past the retention and deleted.')),
                 ('meter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slot_blocks', to='metering.meter')),
             ],
             options={

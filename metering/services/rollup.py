@@ -62,7 +62,7 @@ def slot_blocks_mark(*, spans: Mapping[int, tuple[datetime, datetime]]) -> None:
 def slots_rollup(*, now: datetime | None = None, max_chunks: int | None = None) -> RollupReport:
     """Computes the slots of every open block, chunk by chunk; returns what it did."""
     now = now or timezone.now()
-    _blocks_beyond_retention_close(now)
+    _blocks_pruned_close(now)
     report = RollupReport()
     chunks = 0
     started = timezone.now()
@@ -100,7 +100,11 @@ def readings_prune(*, now: datetime | None = None, batch_size: int = 50_000) -> 
             count = slot_storage.readings_delete_before(cutoff, batch_size)
         deleted += count
         if count < batch_size:
-            return deleted
+            break
+    SlotBlock.objects.filter(day__lte=cutoff.astimezone(UTC).date(), readings_pruned=False).update(
+        readings_pruned=True
+    )
+    return deleted
 
 
 def _rollup_chunk(started: datetime) -> RollupReport | None:
@@ -231,11 +235,10 @@ def _columns(
     return 0.0, 0.0, 0.0, positive, 0.0  # an EV: energy into the car
 
 
-def _blocks_beyond_retention_close(now: datetime) -> None:
-    """Blocks whose raw readings are past the retention cannot be recomputed faithfully: their
-    slots stay as they are and late readings there no longer change them."""
-    cutoff = (now - timedelta(days=settings.READINGS_RETENTION_DAYS)).astimezone(UTC).date()
-    SlotBlock.objects.filter(state__in=OPEN_STATES, day__lt=cutoff).update(
+def _blocks_pruned_close(now: datetime) -> None:
+    """Blocks whose raw readings were pruned cannot be recomputed faithfully: their slots stay
+    as they are and late readings there no longer change them."""
+    SlotBlock.objects.filter(state__in=OPEN_STATES, readings_pruned=True).update(
         state=BlockState.CLOSED,
         error="Readings arrived after the raw retention; the slots were kept as they were.",
         updated_at=now,

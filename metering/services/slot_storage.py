@@ -48,8 +48,8 @@ def blocks_mark(marks: Sequence[tuple[int, date, datetime]]) -> None:
             meters, days, froms = zip(*marks, strict=True)
             cursor.execute(
                 "INSERT INTO metering_slotblock "
-                "(meter_id, day, state, dirty_from, attempts, error, created_at, updated_at) "
-                "SELECT m, d, %s, f, 0, '', %s, %s "
+                "(meter_id, day, state, dirty_from, attempts, error, readings_pruned, created_at, "
+                "updated_at) SELECT m, d, %s, f, 0, '', false, %s, %s "
                 "FROM unnest(%s::bigint[], %s::date[], %s::timestamptz[]) AS t(m, d, f) "
                 "ON CONFLICT (meter_id, day) DO UPDATE SET state = EXCLUDED.state, "
                 "dirty_from = LEAST(COALESCE(metering_slotblock.dirty_from, EXCLUDED.dirty_from), "
@@ -62,8 +62,8 @@ def blocks_mark(marks: Sequence[tuple[int, date, datetime]]) -> None:
         ops = connection.ops
         cursor.executemany(
             "INSERT INTO metering_slotblock "
-            "(meter_id, day, state, dirty_from, attempts, error, created_at, updated_at) "
-            "VALUES (%s, %s, %s, %s, 0, '', %s, %s) "
+            "(meter_id, day, state, dirty_from, attempts, error, readings_pruned, created_at, "
+            "updated_at) VALUES (%s, %s, %s, %s, 0, '', 0, %s, %s) "
             "ON CONFLICT (meter_id, day) DO UPDATE SET state = excluded.state, "
             "dirty_from = min(coalesce(dirty_from, excluded.dirty_from), excluded.dirty_from), "
             "updated_at = excluded.updated_at",

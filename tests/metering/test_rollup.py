@@ -260,3 +260,29 @@ def test_readings_whose_slots_are_not_computed_yet_are_not_pruned() -> None:
     meter_readings_record(meter=meter, samples=old)  # its block is open: rollup first
     assert readings_prune(now=NOW) == 0
     assert Reading.objects.filter(meter=meter).count() == 9
+
+
+@override_settings(READINGS_RETENTION_DAYS=30)
+def test_a_late_reading_for_a_pruned_day_leaves_its_slots_alone() -> None:
+    meter = MeterFactory.create()
+    old = [(at(m) - timedelta(days=40), 1.0) for m in range(31)]
+    meter_readings_record(meter=meter, samples=old)
+    slots_rollup(now=NOW)
+    readings_prune(now=NOW)
+    before = slots_of(meter)
+    meter_readings_record(meter=meter, samples=[(at(7.5) - timedelta(days=40), 9.0)])
+    slots_rollup(now=NOW)
+    block = SlotBlock.objects.get(meter=meter, day=(at(0) - timedelta(days=40)).date())
+    assert block.state == BlockState.CLOSED
+    assert "after the raw retention" in block.error
+    assert slots_of(meter) == before
+
+
+def test_a_backfill_far_in_the_past_is_rolled_up() -> None:
+    meter = MeterFactory.create()
+    year_ago = at(0) - timedelta(days=365)
+    meter_readings_record(
+        meter=meter, samples=[(year_ago + timedelta(minutes=m), 2.0) for m in range(16)]
+    )
+    slots_rollup(now=NOW)
+    assert slots_of(meter)[year_ago][0] == kwh(0.5)
