@@ -3,6 +3,7 @@
 from typing import override
 
 from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
@@ -39,3 +40,19 @@ class DeviceTokenAuthentication(BaseAuthentication):
     @override
     def authenticate_header(self, request: Request) -> str:
         return KEYWORD
+
+
+class DeviceTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """Documents device tokens in the OpenAPI schema."""
+
+    target_class = "metering.api.authentication.DeviceTokenAuthentication"
+    name = "deviceToken"
+
+    @override
+    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token <key>: a meter's or a gateway's device token.",
+        }
