@@ -7,3 +7,4 @@ class MeterKind(models.TextChoices):
     BATTERY = "battery", "Battery"
     EV = "ev", "Electric vehicle"
     GAS = "gas", "Gas"
+    WATER = "water", "Water"

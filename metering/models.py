@@ -74,3 +74,6 @@ class DeviceToken(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+from metering.dsmr.models import *  # noqa: E402,F403 - the DSMR models live in their package
