@@ -1,0 +1,187 @@
+"""Cutting telegrams out of a byte stream, checking their CRC and parsing them."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from metering.dsmr.exceptions import (
+    CrcMismatchError,
+    TelegramIncompleteError,
+    TelegramUnsupportedError,
+)
+from metering.dsmr.telegrams import (
+    ParsedTelegram,
+    TelegramCutter,
+    VolumeReading,
+    crc16,
+    spec_detect,
+    telegram_parse,
+    telegrams_split,
+)
+from tests.metering.p1 import at, corrupted, sample
+
+D = Decimal
+
+DSMR5 = {
+    "spec": "v5",
+    "equipment_id": "K8EG004046395507",
+    "time": datetime(2017, 1, 2, 18, 20, 2, tzinfo=UTC),  # 19:20:02 winter time
+    "import_tariff1_kwh": D("4.426"),
+    "import_tariff2_kwh": D("2.399"),
+    "export_tariff1_kwh": D("2.444"),
+    "export_tariff2_kwh": D("0.000"),
+    "tariff": 2,
+    "power_delivered_kw": D("0.244"),
+    "power_returned_kw": D("0.000"),
+    "voltage_l1_v": D("230.0"),
+    "voltage_l2_v": D("230.0"),
+    "voltage_l3_v": D("229.0"),
+    "current_l1_a": D("0.48"),
+    "current_l2_a": D("0.44"),
+    "current_l3_a": D("0.86"),
+    "power_l1_delivered_kw": D("0.070"),
+    "power_l2_delivered_kw": D("0.032"),
+    "power_l3_delivered_kw": D("0.142"),
+    "power_l1_returned_kw": D("0.000"),
+    "power_l2_returned_kw": D("0.000"),
+    "power_l3_returned_kw": D("0.000"),
+    "average_demand_kw": None,
+    "month_peak_kw": None,
+    "month_peak_at": None,
+    "volumes": (
+        VolumeReading(
+            "gas", "2222ABCD123456789", datetime(2017, 1, 2, 15, 10, 5, tzinfo=UTC), D("0.107")
+        ),
+    ),
+}
+FLUVIUS = {
+    "spec": "fluvius",
+    "equipment_id": "1SAG3101021605",
+    "time": datetime(2020, 5, 12, 11, 54, 9, tzinfo=UTC),  # 13:54:09 summer time
+    "import_tariff1_kwh": D("0.034"),
+    "import_tariff2_kwh": D("15.758"),
+    "export_tariff1_kwh": D("0.000"),
+    "export_tariff2_kwh": D("0.011"),
+    "tariff": 1,
+    "power_delivered_kw": D("0.000"),
+    "power_returned_kw": D("0.000"),
+    "voltage_l1_v": D("234.7"),
+    "voltage_l2_v": D("234.7"),
+    "voltage_l3_v": D("234.7"),
+    "current_l1_a": D("0.00"),
+    "current_l2_a": D("0.00"),
+    "current_l3_a": D("0.00"),
+    "power_l1_delivered_kw": D("0.000"),
+    "power_l2_delivered_kw": D("0.000"),
+    "power_l3_delivered_kw": D("0.000"),
+    "power_l1_returned_kw": D("0.000"),
+    "power_l2_returned_kw": D("0.000"),
+    "power_l3_returned_kw": D("0.000"),
+    "average_demand_kw": D("2.351"),
+    "month_peak_kw": D("2.589"),
+    "month_peak_at": datetime(2020, 5, 9, 11, 45, 58, tzinfo=UTC),
+    "volumes": (
+        VolumeReading(
+            "gas", "7FLO2119033733", datetime(2020, 5, 12, 11, 45, 58, tzinfo=UTC), D("112.384")
+        ),
+        VolumeReading(
+            "water", "8SAG1234567890", datetime(2020, 5, 12, 11, 45, 58, tzinfo=UTC), D("872.234")
+        ),
+    ),
+}
+EXPECTED = {"dsmr5": DSMR5, "fluvius": FLUVIUS}
+
+
+@pytest.mark.parametrize("name", ["dsmr5", "fluvius"])
+def test_the_samples_parse_with_every_register(name: str) -> None:
+    assert telegram_parse(sample(name)) == ParsedTelegram(**EXPECTED[name])  # type: ignore[arg-type]
+
+
+def test_the_crc_of_the_samples_is_the_one_they_carry() -> None:
+    raw = sample("dsmr5")
+    assert crc16(raw[: raw.index(b"!") + 1]) == 0x6EEE
+    raw = sample("fluvius")
+    assert crc16(raw[: raw.index(b"!") + 1]) == 0x3AD7
+
+
+def test_the_spec_is_read_from_the_version_line() -> None:
+    assert spec_detect(sample("dsmr5").decode()) == "v5"
+    assert spec_detect(sample("fluvius").decode()) == "fluvius"
+    dsmr4 = sample("dsmr5").decode().replace("1-3:0.2.8(50)", "1-3:0.2.8(42)")
+    assert spec_detect(dsmr4) == "v4"
+    dsmr3 = "/ISk5\\2MT382-1004\r\n\r\n0-0:96.1.1(4B38)\r\n!\r\n"
+    assert spec_detect(dsmr3) == "v3"
+
+
+def test_one_changed_digit_is_a_crc_mismatch() -> None:
+    with pytest.raises(CrcMismatchError) as caught:
+        telegram_parse(corrupted(sample("dsmr5")))
+    assert caught.value.extra["expected"] == "6EEE"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        sample("dsmr5")[:300],  # cut short
+        sample("dsmr5").replace(b"!6EEE", b"!"),  # no CRC
+        sample("dsmr5")[1:],  # no start
+        b"",
+    ],
+)
+def test_a_truncated_telegram_is_incomplete(raw: bytes) -> None:
+    with pytest.raises(TelegramIncompleteError):
+        telegram_parse(raw)
+
+
+def test_a_telegram_without_equipment_id_is_incomplete() -> None:
+    raw = at("170102192002W", p0_0_96_1_1="()")
+    with pytest.raises(TelegramIncompleteError) as caught:
+        telegram_parse(raw)
+    assert caught.value.extra["missing"] == ["equipment_id"]
+
+
+def test_a_telegram_without_time_needs_a_reception_time() -> None:
+    dsmr3 = (
+        b"/ISk5\\2MT382-1004\r\n\r\n0-0:96.1.1(4B384547303034303436333935353037)\r\n"
+        b"1-0:1.8.1(00123.456*kWh)\r\n1-0:1.8.2(00001.000*kWh)\r\n1-0:2.8.1(00000.500*kWh)\r\n"
+        b"1-0:2.8.2(00000.000*kWh)\r\n0-0:96.14.0(0001)\r\n1-0:1.7.0(0001.20*kW)\r\n"
+        b"1-0:2.7.0(0000.00*kW)\r\n!\r\n"
+    )
+    with pytest.raises(TelegramUnsupportedError):
+        telegram_parse(dsmr3)
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    parsed = telegram_parse(dsmr3, received_at=now)
+    assert (parsed.spec, parsed.time, parsed.import_tariff1_kwh) == ("v3", now, D("123.456"))
+    assert parsed.net_power_kw == pytest.approx(1.2)
+
+
+def test_autumn_dst_telegrams_map_to_distinct_utc_times() -> None:
+    # 27 October 2024, 03:00 CEST becomes 02:00 CET: 02:xx happens twice, told apart by S/W.
+    summer = telegram_parse(at("241027025959S"))
+    winter = telegram_parse(at("241027020001W"))
+    later = telegram_parse(at("241027025959W"))
+    assert summer.time == datetime(2024, 10, 27, 0, 59, 59, tzinfo=UTC)
+    assert winter.time == datetime(2024, 10, 27, 1, 0, 1, tzinfo=UTC)
+    assert later.time == datetime(2024, 10, 27, 1, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 61, 509, 4096])
+def test_the_cutter_finds_telegrams_however_the_bytes_are_chunked(size: int) -> None:
+    dsmr5, fluvius = sample("dsmr5"), sample("fluvius")
+    stream = b"9.2.0(00000)\r\n!1A2B\r\n" + dsmr5 + fluvius + dsmr5[:200] + fluvius + dsmr5
+    cutter = TelegramCutter()
+    found = []
+    for start in range(0, len(stream), size):
+        found += cutter.feed(stream[start : start + size])
+    assert found == [dsmr5, fluvius, fluvius, dsmr5]
+    assert cutter.fragments == 1  # the telegram interrupted by the next one
+    assert cutter.pending == b""
+
+
+def test_a_body_of_several_telegrams_splits_and_a_fragment_refuses_it() -> None:
+    dsmr5, fluvius = sample("dsmr5"), sample("fluvius")
+    assert list(telegrams_split(dsmr5 + fluvius)) == [dsmr5, fluvius]
+    assert list(telegrams_split(dsmr5.rstrip(b"\r\n"))) == [dsmr5]
+    with pytest.raises(TelegramIncompleteError):
+        list(telegrams_split(dsmr5 + fluvius[:100]))
