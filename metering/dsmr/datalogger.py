@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import serial
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
@@ -127,7 +127,7 @@ class LocalStore:
             telegram_refusal_count(meter=self.meter, code=exc.code, message=exc.message)
 
     def close(self) -> None:
-        close_old_connections()
+        connection.close()  # this thread's database connection
 
 
 class DiskQueue:

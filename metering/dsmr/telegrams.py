@@ -229,6 +229,12 @@ def spec_detect(text: str) -> str:
 
 
 @cache
+def _has_clock(spec: str) -> bool:
+    """Whether telegrams of this spec carry their time (DSMR 4 and later)."""
+    return any(item["value_name"] == "P1_MESSAGE_TIMESTAMP" for item in SPECS[spec]["objects"])
+
+
+@cache
 def _parser(spec: str) -> TelegramParser:
     # The CRC is checked before parsing (crc16 above), so the library's slower check is off.
     return TelegramParser(SPECS[spec], apply_checksum_validation=False)
@@ -267,8 +273,11 @@ def telegram_parse(
     except (ParseError, ValueError, ArithmeticError) as exc:
         raise TelegramIncompleteError(f"A line of the telegram cannot be read: {exc}") from None
     values = {name: obj.value for name, obj in telegram if hasattr(obj, "value")}
-    moment = values.get("P1_MESSAGE_TIMESTAMP") or received_at
-    if moment is None:
+    if _has_clock(spec):
+        moment = values.get("P1_MESSAGE_TIMESTAMP")  # None when missing or unreadable
+    elif received_at is not None:
+        moment = received_at
+    else:
         raise TelegramUnsupportedError(
             "The telegram carries no time (DSMR 2.2/3); only the datalogger's local mode "
             "stores those."

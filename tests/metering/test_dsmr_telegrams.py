@@ -13,84 +13,14 @@ from metering.dsmr.exceptions import (
 from metering.dsmr.telegrams import (
     ParsedTelegram,
     TelegramCutter,
-    VolumeReading,
     crc16,
     spec_detect,
     telegram_parse,
     telegrams_split,
 )
-from tests.metering.p1 import at, corrupted, sample
+from tests.metering.p1 import EXPECTED, at, corrupted, sample, telegram
 
 D = Decimal
-
-DSMR5 = {
-    "spec": "v5",
-    "equipment_id": "K8EG004046395507",
-    "time": datetime(2017, 1, 2, 18, 20, 2, tzinfo=UTC),  # 19:20:02 winter time
-    "import_tariff1_kwh": D("4.426"),
-    "import_tariff2_kwh": D("2.399"),
-    "export_tariff1_kwh": D("2.444"),
-    "export_tariff2_kwh": D("0.000"),
-    "tariff": 2,
-    "power_delivered_kw": D("0.244"),
-    "power_returned_kw": D("0.000"),
-    "voltage_l1_v": D("230.0"),
-    "voltage_l2_v": D("230.0"),
-    "voltage_l3_v": D("229.0"),
-    "current_l1_a": D("0.48"),
-    "current_l2_a": D("0.44"),
-    "current_l3_a": D("0.86"),
-    "power_l1_delivered_kw": D("0.070"),
-    "power_l2_delivered_kw": D("0.032"),
-    "power_l3_delivered_kw": D("0.142"),
-    "power_l1_returned_kw": D("0.000"),
-    "power_l2_returned_kw": D("0.000"),
-    "power_l3_returned_kw": D("0.000"),
-    "average_demand_kw": None,
-    "month_peak_kw": None,
-    "month_peak_at": None,
-    "volumes": (
-        VolumeReading(
-            "gas", "2222ABCD123456789", datetime(2017, 1, 2, 15, 10, 5, tzinfo=UTC), D("0.107")
-        ),
-    ),
-}
-FLUVIUS = {
-    "spec": "fluvius",
-    "equipment_id": "1SAG3101021605",
-    "time": datetime(2020, 5, 12, 11, 54, 9, tzinfo=UTC),  # 13:54:09 summer time
-    "import_tariff1_kwh": D("0.034"),
-    "import_tariff2_kwh": D("15.758"),
-    "export_tariff1_kwh": D("0.000"),
-    "export_tariff2_kwh": D("0.011"),
-    "tariff": 1,
-    "power_delivered_kw": D("0.000"),
-    "power_returned_kw": D("0.000"),
-    "voltage_l1_v": D("234.7"),
-    "voltage_l2_v": D("234.7"),
-    "voltage_l3_v": D("234.7"),
-    "current_l1_a": D("0.00"),
-    "current_l2_a": D("0.00"),
-    "current_l3_a": D("0.00"),
-    "power_l1_delivered_kw": D("0.000"),
-    "power_l2_delivered_kw": D("0.000"),
-    "power_l3_delivered_kw": D("0.000"),
-    "power_l1_returned_kw": D("0.000"),
-    "power_l2_returned_kw": D("0.000"),
-    "power_l3_returned_kw": D("0.000"),
-    "average_demand_kw": D("2.351"),
-    "month_peak_kw": D("2.589"),
-    "month_peak_at": datetime(2020, 5, 9, 11, 45, 58, tzinfo=UTC),
-    "volumes": (
-        VolumeReading(
-            "gas", "7FLO2119033733", datetime(2020, 5, 12, 11, 45, 58, tzinfo=UTC), D("112.384")
-        ),
-        VolumeReading(
-            "water", "8SAG1234567890", datetime(2020, 5, 12, 11, 45, 58, tzinfo=UTC), D("872.234")
-        ),
-    ),
-}
-EXPECTED = {"dsmr5": DSMR5, "fluvius": FLUVIUS}
 
 
 @pytest.mark.parametrize("name", ["dsmr5", "fluvius"])
@@ -134,11 +64,20 @@ def test_a_truncated_telegram_is_incomplete(raw: bytes) -> None:
         telegram_parse(raw)
 
 
-def test_a_telegram_without_equipment_id_is_incomplete() -> None:
-    raw = at("170102192002W", p0_0_96_1_1="()")
+@pytest.mark.parametrize(
+    ("lines", "missing"),
+    [
+        ({"p0_0_96_1_1": "()"}, ["equipment_id"]),
+        ({"p0_0_1_0_0": "(171302192002W)"}, ["time"]),  # month 13
+        ({"p1_0_1_7_0": "()", "p1_0_2_7_0": "()"}, ["power_delivered_kw", "power_returned_kw"]),
+    ],
+)
+def test_a_telegram_without_what_it_must_carry_is_incomplete(
+    lines: dict[str, str], missing: list[str]
+) -> None:
     with pytest.raises(TelegramIncompleteError) as caught:
-        telegram_parse(raw)
-    assert caught.value.extra["missing"] == ["equipment_id"]
+        telegram_parse(telegram("dsmr5", **lines))
+    assert caught.value.extra["missing"] == missing
 
 
 def test_a_telegram_without_time_needs_a_reception_time() -> None:
