@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
-from typing import Any
+from typing import Any, override
 
 import pytest
 from django.core.cache import cache
@@ -153,7 +153,7 @@ def test_the_samples_in_odd_chunks_are_stored_and_a_corrupted_copy_is_refused(
     bad = corrupted(at("241120100000W"))
     stream = b"(tail of a telegram)\r\n!1A2B\r\n" + sample("dsmr5") + bad + sample("fluvius")
     datalogger = Datalogger(port=port.url, sink=sink, counts=counts, limit=3)
-    thread = in_thread(lambda: (datalogger.run(), sink.close()))
+    thread = in_thread(datalogger.run)
     try:
         port.send(odd_chunks(stream))
         thread.join(20)
@@ -173,7 +173,7 @@ def test_the_datalogger_reconnects_when_the_socket_drops_mid_telegram() -> None:
     counts = Counts()
     sink = LocalStore(counts=counts, meter=grid)
     datalogger = Datalogger(port=port.url, sink=sink, counts=counts, limit=2, reconnect_max=0.5)
-    thread = in_thread(lambda: (datalogger.run(), sink.close()))
+    thread = in_thread(datalogger.run)
     try:
         port.send(odd_chunks(sample("dsmr5") + sample("fluvius")[:300]))
         wait_until(lambda: counts.received == 1, "the first telegram")
@@ -219,6 +219,7 @@ def test_the_command_refuses_remote_mode_without_a_token(monkeypatch: pytest.Mon
 
 
 class QuietHandler(WSGIRequestHandler):
+    @override
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -254,7 +255,8 @@ class TelegramServer:
         self._thread = in_thread(server.serve_forever)
 
     def down(self) -> None:
-        assert self._server is not None and self._thread is not None
+        assert self._server is not None
+        assert self._thread is not None
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(10)
@@ -300,7 +302,8 @@ def test_remote_mode_delivers_every_telegram_once_in_order_across_an_outage(
     assert (counts.received, counts.stored, counts.duplicates, counts.rejected) == (12, 12, 0, 0)
     rows = DsmrRegister.objects.filter(meter=grid).order_by("id")
     times = list(rows.values_list("time", flat=True))
-    assert len(times) == 12 and times == sorted(times)
+    assert len(times) == 12
+    assert times == sorted(times)
 
 
 def test_the_disk_queue_keeps_order_survives_reopening_and_is_bounded_by_age(

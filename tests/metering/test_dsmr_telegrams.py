@@ -25,7 +25,7 @@ D = Decimal
 
 @pytest.mark.parametrize("name", ["dsmr5", "fluvius"])
 def test_the_samples_parse_with_every_register(name: str) -> None:
-    assert telegram_parse(sample(name)) == ParsedTelegram(**EXPECTED[name])  # type: ignore[arg-type]
+    assert telegram_parse(sample(name)) == ParsedTelegram(**EXPECTED[name])
 
 
 def test_the_crc_of_the_samples_is_the_one_they_carry() -> None:
