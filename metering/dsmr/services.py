@@ -7,8 +7,9 @@ datalogger's retries are safe); the reading path refuses a repeat with another p
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,7 +27,6 @@ from metering.dsmr.exceptions import (
 from metering.dsmr.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
 from metering.dsmr.telegrams import (
     ParsedTelegram,
-    VolumeReading,
     telegram_parse,
     telegrams_split,
 )
@@ -66,7 +66,14 @@ def telegrams_store(
     if not telegrams:
         return TelegramsStored(stored=0, duplicates=0)
     with transaction.atomic():
-        equipment = _electricity_equipment({t.equipment_id for t in telegrams}, meter)
+        # Every equipment of the batch (electricity, gas, water) in one query.
+        ids = {t.equipment_id for t in telegrams}
+        ids.update(v.equipment_id for t in telegrams for v in t.volumes)
+        known = {
+            e.equipment_id: e
+            for e in DsmrEquipment.objects.select_related("meter").filter(equipment_id__in=ids)
+        }
+        equipment = _electricity_equipment(known, {t.equipment_id for t in telegrams}, meter)
         samples: dict[Meter, list[Sample]] = defaultdict(list)
         for telegram in telegrams:
             grid = equipment[telegram.equipment_id].meter
@@ -75,15 +82,14 @@ def telegrams_store(
         # the registers are looked at: the duplicate counts below are exact.
         readings_record(samples_by_meter=samples)
         stored = _registers_write(telegrams, equipment)
-        _volumes_write(telegrams)
+        _volumes_write(telegrams, known, equipment)
     return TelegramsStored(stored=stored, duplicates=len(telegrams) - stored)
 
 
-def _electricity_equipment(ids: set[str], meter: Meter | None) -> dict[str, DsmrEquipment]:
-    known = {
-        e.equipment_id: e
-        for e in DsmrEquipment.objects.select_related("meter").filter(equipment_id__in=ids)
-    }
+def _electricity_equipment(
+    known: dict[str, DsmrEquipment], ids: set[str], meter: Meter | None
+) -> dict[str, DsmrEquipment]:
+    """The linked equipment of each id, linking a new one to ``meter`` (added to ``known``)."""
     for equipment_id in sorted(ids):
         equipment = known.get(equipment_id)
         if equipment is None:
@@ -102,7 +108,7 @@ def _electricity_equipment(ids: set[str], meter: Meter | None) -> dict[str, Dsmr
                 f"Equipment {equipment_id!r} belongs to another meter.",
                 extra={"equipment_id": equipment_id},
             )
-    return known
+    return {equipment_id: known[equipment_id] for equipment_id in ids}
 
 
 def equipment_link(*, equipment_id: str, kind: str, meter: Meter) -> DsmrEquipment:
@@ -148,49 +154,32 @@ def _registers_write(
     return len(rows)
 
 
-def _volumes_write(telegrams: Sequence[ParsedTelegram]) -> None:
+def _volumes_write(
+    telegrams: Sequence[ParsedTelegram],
+    known: dict[str, DsmrEquipment],
+    electricity: dict[str, DsmrEquipment],
+) -> None:
     # A gas meter reports every 5 minutes (hourly for DSMR 4): most telegrams repeat a value.
-    latest: dict[tuple[str, object], tuple[ParsedTelegram, VolumeReading]] = {}
+    rows: dict[tuple[str, datetime], DsmrVolumeRegister] = {}
     for telegram in telegrams:
         for volume in telegram.volumes:
-            latest[volume.equipment_id, volume.time] = (telegram, volume)
-    if not latest:
-        return
-    mbus = _mbus_equipment((t, v) for t, v in latest.values())
-    DsmrVolumeRegister.objects.bulk_create(
-        [
-            DsmrVolumeRegister(
-                meter_id=mbus[volume.equipment_id].meter_id,
-                equipment=mbus[volume.equipment_id],
-                time=volume.time,
-                volume_m3=volume.volume_m3,
-            )
-            for volume in (v for _t, v in latest.values())
-            if mbus[volume.equipment_id].kind == volume.kind  # an id never changes kind
-        ],
-        ignore_conflicts=True,
-    )
-
-
-def _mbus_equipment(
-    pairs: Iterable[tuple[ParsedTelegram, VolumeReading]],
-) -> dict[str, DsmrEquipment]:
-    pairs = list(pairs)
-    known = {
-        e.equipment_id: e
-        for e in DsmrEquipment.objects.filter(equipment_id__in={v.equipment_id for _t, v in pairs})
-    }
-    for telegram, volume in pairs:
-        if volume.equipment_id not in known:
-            grid = DsmrEquipment.objects.select_related("meter__household").get(
-                equipment_id=telegram.equipment_id
-            )
-            known[volume.equipment_id] = equipment_link(
-                equipment_id=volume.equipment_id,
-                kind=volume.kind,
-                meter=mbus_meter_for(grid=grid.meter, kind=volume.kind),
-            )
-    return known
+            mbus = known.get(volume.equipment_id)
+            if mbus is None:  # first sight: linked to the connection's gas or water meter
+                grid = electricity[telegram.equipment_id].meter
+                mbus = known[volume.equipment_id] = equipment_link(
+                    equipment_id=volume.equipment_id,
+                    kind=volume.kind,
+                    meter=mbus_meter_for(grid=grid, kind=volume.kind),
+                )
+            if mbus.kind == volume.kind:  # an id never changes kind
+                rows[volume.equipment_id, volume.time] = DsmrVolumeRegister(
+                    meter_id=mbus.meter_id,
+                    equipment=mbus,
+                    time=volume.time,
+                    volume_m3=volume.volume_m3,
+                )
+    if rows:
+        DsmrVolumeRegister.objects.bulk_create(rows.values(), ignore_conflicts=True)
 
 
 def mbus_meter_for(*, grid: Meter, kind: str) -> Meter:
