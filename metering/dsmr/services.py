@@ -131,10 +131,12 @@ def _registers_write(
     times = [t.time for t in telegrams]
     seen = set(
         DsmrRegister.objects.filter(
-            equipment__in=[equipment[t.equipment_id] for t in telegrams],
+            equipment_id__in={item.pk for item in equipment.values()},
             time__gte=min(times),
             time__lte=max(times),
-        ).values_list("equipment_id", "time")
+        )
+        .order_by()
+        .values_list("equipment", "time")
     )
     rows = []
     for telegram in telegrams:
