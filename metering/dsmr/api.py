@@ -3,7 +3,7 @@
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -62,6 +62,7 @@ class TelegramCreateApi(APIView):
     permission_classes = [HasDeviceToken]
     throttle_classes = [DeviceTokenRateThrottle]
 
+    @extend_schema_serializer(component_name="TelegramSummary")
     class OutputSerializer(serializers.Serializer[dict[str, Any]]):
         stored = serializers.IntegerField()
         duplicates = serializers.IntegerField()

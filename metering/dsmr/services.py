@@ -136,7 +136,7 @@ def _registers_write(
             time__lte=max(times),
         )
         .order_by()
-        .values_list("equipment", "time")
+        .values_list("equipment_id", "time")
     )
     rows = []
     for telegram in telegrams:
