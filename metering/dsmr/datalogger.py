@@ -282,8 +282,11 @@ class Forwarder:
             log.debug("server unreachable: %s", exc)
             return _Outcome.RETRY, 0.0
         if response.status in {200, 201}:
-            answer = orjson.loads(payload)
-            self.counts.add(stored=answer["stored"], duplicates=answer["duplicates"])
+            try:
+                answer = orjson.loads(payload)
+                self.counts.add(stored=answer["stored"], duplicates=answer["duplicates"])
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                log.warning("the server accepted %d telegram(s) without a summary", len(batch))
             return _Outcome.DELIVERED, 0.0
         code = _error_code(payload)
         if code in DROPPED_CODES:

@@ -124,7 +124,7 @@ class TelegramCutter:
             self._buffer.clear()
 
 
-def telegrams_split(data: bytes) -> Iterator[bytes]:
+def telegrams_split(data: bytes) -> list[bytes]:
     """The telegrams of a body of one or more whole telegrams (the telegram API's body); a
     trailing telegram without its end, or bytes that are no telegram, are refused."""
     cutter = TelegramCutter()
@@ -133,7 +133,7 @@ def telegrams_split(data: bytes) -> Iterator[bytes]:
         raise TelegramIncompleteError(
             "The body must hold whole telegrams, from '/' to '!' and the CRC."
         )
-    yield from telegrams
+    return telegrams
 
 
 @dataclass(frozen=True, slots=True)
