@@ -25,11 +25,7 @@ from metering.dsmr.exceptions import (
     TelegramsTooManyError,
 )
 from metering.dsmr.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
-from metering.dsmr.telegrams import (
-    ParsedTelegram,
-    telegram_parse,
-    telegrams_split,
-)
+from metering.dsmr.telegrams import ParsedTelegram, telegram_parse, telegrams_split
 from metering.energy import Sample
 from metering.models import Meter
 from metering.services.ingestion import readings_record
@@ -40,6 +36,7 @@ REGISTER_FIELDS = [
     for field in DsmrRegister._meta.concrete_fields
     if field.name not in {"id", "meter", "equipment", "time"}
 ]
+METER_ID_MAX = Meter._meta.get_field("meter_id").max_length or 64
 # An M-Bus meter of a connection is the meter "<grid meter id>-<kind>" of the same household.
 _MBUS_METER_KIND: dict[str, str] = {
     EquipmentKind.GAS: MeterKind.GAS,
@@ -119,7 +116,7 @@ def equipment_link(*, equipment_id: str, kind: str, meter: Meter) -> DsmrEquipme
     )
     if equipment.meter_id != meter.pk or equipment.kind != kind:
         raise EquipmentMismatchError(
-            f"Equipment {equipment_id!r} is linked to meter {equipment.meter.meter_id!r}.",
+            f"Equipment {equipment_id!r} is linked to another meter.",  # not naming it
             extra={"equipment_id": equipment_id},
         )
     return equipment
@@ -187,8 +184,9 @@ def _volumes_write(
 def mbus_meter_for(*, grid: Meter, kind: str) -> Meter:
     """The gas or water meter of a grid meter's connection: ``<grid meter id>-gas`` in the same
     household, created on first sight. A swapped gas meter keeps this Meter (a new series)."""
+    suffix = f"-{kind}"
     meter, _created = Meter.objects.get_or_create(
-        meter_id=f"{grid.meter_id}-{kind}",
+        meter_id=grid.meter_id[: METER_ID_MAX - len(suffix)] + suffix,
         defaults={"kind": _MBUS_METER_KIND[kind], "household": grid.household},
     )
     return meter
@@ -223,13 +221,13 @@ def telegrams_receive(*, body: bytes, meter: Meter) -> TelegramsReceived:
     """One or more raw telegrams sent for a grid meter (the telegram API): checked, parsed and
     stored all or nothing. A refusal is counted against the meter and raised."""
     try:
-        telegrams = [telegram_parse(raw) for raw in telegrams_split(body)]
-        if len(telegrams) > MAX_TELEGRAMS_PER_REQUEST:
+        raws = telegrams_split(body)
+        if len(raws) > MAX_TELEGRAMS_PER_REQUEST:
             raise TelegramsTooManyError(
-                f"{len(telegrams)} telegrams in one body; the limit is "
-                f"{MAX_TELEGRAMS_PER_REQUEST}.",
+                f"{len(raws)} telegrams in one body; the limit is {MAX_TELEGRAMS_PER_REQUEST}.",
                 extra={"limit": MAX_TELEGRAMS_PER_REQUEST},
             )
+        telegrams = [telegram_parse(raw) for raw in raws]
         result = telegrams_store(telegrams=telegrams, meter=meter)
     except ApplicationError as exc:
         telegram_refusal_count(meter=meter, code=exc.code, message=exc.message)

@@ -188,3 +188,28 @@ def test_the_admin_lists_registers_and_links_equipment(client: APIClient, grid: 
     )
     assert response.status_code == 302
     assert other.dsmr_equipment.get().equipment_id == "E0012345"
+
+
+def test_too_many_telegrams_in_one_body_is_413(
+    client: APIClient, grid: Meter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("metering.dsmr.services.MAX_TELEGRAMS_PER_REQUEST", 2)
+    body = at("241120100000W") + at("241120100001W") + at("241120100002W")
+    response = client.post(URL, data=body, content_type="text/plain")
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_many_telegrams"
+    assert refusals(grid) == {"too_many_telegrams": 1}
+    assert stored(grid) == []
+
+
+def test_a_telegram_without_time_is_unsupported_here(client: APIClient, grid: Meter) -> None:
+    dsmr3 = (
+        b"/ISk5\\2MT382-1004\r\n\r\n0-0:96.1.1(4B384547303034303436333935353037)\r\n"
+        b"1-0:1.8.1(00123.456*kWh)\r\n1-0:1.8.2(00001.000*kWh)\r\n1-0:2.8.1(00000.500*kWh)\r\n"
+        b"1-0:2.8.2(00000.000*kWh)\r\n1-0:1.7.0(0001.20*kW)\r\n1-0:2.7.0(0000.00*kW)\r\n!\r\n"
+    )
+    response = client.post(URL, data=dsmr3, content_type="text/plain")
+    assert response.status_code == 400
+    assert response.json()["code"] == "telegram_unsupported"
+    assert refusals(grid) == {"telegram_unsupported": 1}
+    assert DsmrRegister.objects.count() == 0
