@@ -201,3 +201,20 @@ def test_register_energy_across_a_meter_swap_is_never_negative_nor_counted_twice
     whole = energy(grid, 0, 45)
     assert whole.import_kwh == first.import_kwh + second.import_kwh + third.import_kwh
     assert whole.export_kwh == first.export_kwh + second.export_kwh + third.export_kwh
+
+
+def test_telegrams_in_the_repeated_autumn_hour_are_stored_at_distinct_utc_times() -> None:
+    grid = MeterFactory.create()
+    summer = telegram_parse(at("241027023000S", p1_0_1_7_0="(01.000*kW)"))
+    winter = telegram_parse(at("241027023000W", p1_0_1_7_0="(02.000*kW)"))
+    result = telegrams_store(telegrams=[summer, winter], meter=grid)
+    assert (result.stored, result.duplicates) == (2, 0)
+    first, second = (
+        datetime(2024, 10, 27, 0, 30, tzinfo=UTC),
+        datetime(2024, 10, 27, 1, 30, tzinfo=UTC),
+    )
+    assert list(DsmrRegister.objects.order_by("time").values_list("time", flat=True)) == [
+        first,
+        second,
+    ]
+    assert stored(grid) == [(first, 1.0), (second, 2.0)]
