@@ -5,7 +5,8 @@
 Prints a table: parsing alone (CRC + dsmr-parser); local mode end to end (the datalogger
 reading a socket:// port that streams telegrams, storing through the services); the cost of
 one telegram stored on its own, as a household at 1 Hz does; the telegram API through gunicorn
-(2 workers) with one telegram per request, then with a datalogger's backlog (100 a request).
+(2 workers) with one telegram per request, ten (a datalogger with ``--linger 10``), and a
+backlog after an outage (100 a request).
 """
 
 import argparse
@@ -202,34 +203,42 @@ def bench_api(env: dict[str, str], households: int, per_household: int, backlog:
             ),
         ]
 
-        def backlog_posts(household: int) -> list[tuple[int, float]]:
-            key, first = keys[household], per_household + 1
-            bodies = [
-                b"".join(telegram(household + 10, s) for s in range(start, start + 100))
-                for start in range(first, first + backlog, 100)
-            ]
-            return [post(port, key, body) for body in bodies]
-
-        started = time.perf_counter()
-        with ThreadPoolExecutor(households) as pool:
-            results = [r for rs in pool.map(backlog_posts, range(households)) for r in rs]
-        wall = time.perf_counter() - started
-        if any(status != 201 for status, _ in results):
-            raise RuntimeError(f"statuses {sorted({s for s, _ in results})}")
-        rate = households * backlog / wall
-        rows.append(
-            Row(
-                f"telegram API, a backlog: {households} households × {backlog:,} telegrams, "
-                "100 a request",
-                f"{rate:,.0f}/s",
-                f"≥ {TARGET:,.0f}/s",
-                rate >= TARGET,
+        first = per_household + 1
+        for size, label in ((10, "a datalogger with --linger 10"), (100, "a backlog")):
+            rate = _batched_rate(port, keys, first, backlog, size)
+            first += backlog
+            rows.append(
+                Row(
+                    f"telegram API, {label}: {households} households × {backlog:,} telegrams, "
+                    f"{size} a request",
+                    f"{rate:,.0f}/s",
+                    f"≥ {TARGET:,.0f}/s",
+                    rate >= TARGET,
+                )
             )
-        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
     return rows
+
+
+def _batched_rate(port: int, keys: list[str], first: int, count: int, size: int) -> float:
+    """Telegrams/s when each household posts ``count`` telegrams, ``size`` a request."""
+
+    def posts(household: int) -> list[tuple[int, float]]:
+        bodies = [
+            b"".join(telegram(household + 10, s) for s in range(start, start + size))
+            for start in range(first, first + count, size)
+        ]
+        return [post(port, keys[household], body) for body in bodies]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(keys)) as pool:
+        results = [r for rs in pool.map(posts, range(len(keys))) for r in rs]
+    wall = time.perf_counter() - started
+    if any(status != 201 for status, _ in results):
+        raise RuntimeError(f"statuses {sorted({s for s, _ in results})}")
+    return len(keys) * count / wall
 
 
 def main() -> None:

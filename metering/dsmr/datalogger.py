@@ -191,7 +191,11 @@ class Forwarder:
     """Remote mode: each telegram is checked (framing, CRC) and queued on disk; a thread sends
     the queue in order to the telegram API, in batches, and removes a telegram only once the
     server has answered for it. The server treats a telegram it has already stored as a
-    duplicate, so a resend after a lost answer stores nothing twice."""
+    duplicate, so a resend after a lost answer stores nothing twice.
+
+    With ``linger``, a post waits up to that many seconds for more telegrams to travel with it
+    (a full batch goes at once): ten telegrams a request cost the server far less than ten
+    requests."""
 
     def __init__(
         self,
@@ -202,6 +206,7 @@ class Forwarder:
         queue: DiskQueue,
         spec: str = AUTO,
         batch: int = FORWARD_BATCH,
+        linger: float = 0.0,
         retry_max: float = 60.0,
         timeout: float = 30.0,
     ) -> None:
@@ -209,7 +214,9 @@ class Forwarder:
         if url.scheme not in {"http", "https"} or not url.hostname:
             raise ValueError(f"{base_url!r} is not an http(s) URL")
         self.counts, self.queue, self.spec = counts, queue, spec
-        self.batch, self.retry_max, self.timeout = batch, retry_max, timeout
+        self.batch, self.linger = batch, linger
+        self.retry_max, self.timeout = retry_max, timeout
+        self._last_post = 0.0
         self._url = url
         self._path = url.path.rstrip("/") + API_PATH
         self._headers = {"Authorization": f"Token {token}", "Content-Type": "text/plain"}
@@ -258,6 +265,11 @@ class Forwarder:
                 continue
             size = 1 if head[0][0] <= self._single_until else self.batch
             batch = self.queue.peek(size)
+            lingered = time.monotonic() - self._last_post
+            if len(batch) < size and lingered < self.linger:  # let a few travel together
+                self._stop.wait(self.linger - lingered)
+                continue
+            self._last_post = time.monotonic()
             outcome, wait = self._post(batch)
             if outcome == _Outcome.RETRY:
                 delay = wait or min(self.retry_max, max(0.5, delay * 2))

@@ -230,6 +230,7 @@ class TelegramServer:
 
     def __init__(self) -> None:
         self.accepted: list[bytes] = []
+        self.batches: list[int] = []  # telegrams per accepted request
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -243,7 +244,9 @@ class TelegramServer:
 
         def recording_start(status: str, headers: Any, exc_info: Any = None) -> Any:
             if status.startswith(("200", "201")):
-                self.accepted.extend(telegrams_split(body))
+                telegrams = telegrams_split(body)
+                self.accepted.extend(telegrams)
+                self.batches.append(len(telegrams))
             return start_response(status, headers, exc_info)
 
         return WSGIHandler()(environ, recording_start)
@@ -304,6 +307,31 @@ def test_remote_mode_delivers_every_telegram_once_in_order_across_an_outage(
     times = list(rows.values_list("time", flat=True))
     assert len(times) == 12
     assert times == sorted(times)
+
+
+def test_with_linger_telegrams_travel_together(tmp_path: Path) -> None:
+    cache.clear()
+    grid = MeterFactory.create(meter_id="home")
+    _token, key = token_for(grid)
+    telegrams = [at(f"2411201000{second:02d}W") for second in range(5)]
+    server, counts = TelegramServer(), Counts()
+    server.up()
+    queue = DiskQueue(tmp_path / "queue.sqlite3")
+    forwarder = Forwarder(
+        counts=counts, base_url=server.url, token=key, queue=queue, linger=0.5
+    ).start()
+    try:
+        forwarder.accept(telegrams[:1])
+        wait_until(lambda: len(server.accepted) == 1, "the first telegram")
+        for raw in telegrams[1:]:
+            forwarder.accept([raw])
+        wait_until(lambda: len(server.accepted) == 5, "the four others")
+    finally:
+        forwarder.close()
+        server.down()
+    assert server.accepted == telegrams
+    assert server.batches == [1, 4]
+    assert DsmrRegister.objects.filter(meter=grid).count() == 5
 
 
 def test_the_disk_queue_keeps_order_survives_reopening_and_is_bounded_by_age(

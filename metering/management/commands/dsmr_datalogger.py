@@ -62,6 +62,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--queue-days", type=float, default=7.0, help="remote mode: the queue's bound"
         )
+        parser.add_argument(
+            "--linger",
+            type=float,
+            default=0.0,
+            help="remote mode: seconds a telegram may wait to travel with the next ones "
+            "(default 0: each at once)",
+        )
         parser.add_argument("--count", type=int, help="stop after this many telegrams")
         parser.add_argument(
             "--log-interval", type=float, default=60.0, help="seconds between count lines"
@@ -107,7 +114,12 @@ class Command(BaseCommand):
         queue = DiskQueue(options["queue"], max_age=timedelta(days=options["queue_days"]))
         try:
             forwarder = Forwarder(
-                counts=counts, base_url=options["forward"], token=token, queue=queue, spec=spec
+                counts=counts,
+                base_url=options["forward"],
+                token=token,
+                queue=queue,
+                spec=spec,
+                linger=options["linger"],
             )
         except ValueError as exc:
             queue.close()
