@@ -16,7 +16,7 @@ export SMARTRIX_PORT
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smartrix
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help install install-dev run test lint typecheck check bench-ingest bench-slots clean
+.PHONY: help install install-dev run test lint typecheck check bench-ingest bench-slots bench-dsmr clean
 
 help:
 	@echo "make run    set up and start the live PowerDale demo on http://127.0.0.1:$(SMARTRIX_PORT)/"
@@ -48,6 +48,9 @@ run: install
 # The ingestion tests run a second time on SQLite: the portable path must behave the same.
 PORTABLE_TESTS := tests/metering/test_ingestion.py tests/metering/test_readings_api.py \
 	tests/metering/test_joi_api.py tests/metering/test_rollup.py
+# A Raspberry Pi's local datalogger stores on the embedded default (SQLite) too.
+PORTABLE_TESTS += tests/metering/test_dsmr_services.py tests/metering/test_dsmr_api.py \
+	tests/metering/test_dsmr_datalogger.py
 
 test: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
@@ -73,3 +76,6 @@ bench-ingest: install-dev
 
 bench-slots: install-dev
 	$(BIN)/python -m bench.slots
+
+bench-dsmr: install-dev
+	$(BIN)/python -m bench.dsmr

@@ -104,3 +104,6 @@ class DeviceTokenAdmin(admin.ModelAdmin[DeviceToken]):
         for token in queryset:
             device_token_revoke(token=token)
         self.message_user(request, f"Revoked {queryset.count()} token(s).")
+
+
+import metering.dsmr.admin  # noqa: E402,F401 - registers the DSMR admin

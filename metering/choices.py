@@ -7,6 +7,7 @@ class MeterKind(models.TextChoices):
     BATTERY = "battery", "Battery"
     EV = "ev", "Electric vehicle"
     GAS = "gas", "Gas"
+    WATER = "water", "Water"
 
 
 class SlotSource(models.TextChoices):

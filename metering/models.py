@@ -211,3 +211,6 @@ class AutarkyState(BaseModel):
     @override
     def __str__(self) -> str:
         return f"{self.household or self.community}: {self.get_level_display()}"
+
+
+from metering.dsmr.models import *  # noqa: E402,F403 - the DSMR models live in their package

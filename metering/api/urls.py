@@ -7,6 +7,7 @@ from metering.api.energy import (
     UsageOverviewApi,
 )
 from metering.api.views import MeterReadingCreateApi
+from metering.dsmr.api import TelegramCreateApi
 
 app_name = "metering-api"
 
@@ -24,4 +25,5 @@ urlpatterns = [
         name="community-autarky",
     ),
     path("usage-overview", UsageOverviewApi.as_view(), name="usage-overview"),
+    path("telegrams", TelegramCreateApi.as_view(), name="telegrams"),
 ]

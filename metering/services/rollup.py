@@ -21,7 +21,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.timeslots import SLOT, slot_start
-from metering.choices import BlockState, MeterKind
+from metering.choices import BlockState, MeterKind, SlotSource
+from metering.dsmr.choices import EquipmentKind
+from metering.dsmr.models import DsmrEquipment
+from metering.dsmr.selectors import register_energy_by_slot
 from metering.energy import MAX_GAP, energy_by_bucket
 from metering.models import Meter, SlotBlock
 from metering.services import slot_storage
@@ -29,6 +32,8 @@ from metering.services import slot_storage
 logger = logging.getLogger(__name__)
 
 OPEN_STATES = (BlockState.TODO, BlockState.FAULTY)
+# Meters whose power makes energy slots (gas and water meters count volumes, not power).
+ENERGY_KINDS = (MeterKind.GRID, MeterKind.PRODUCTION, MeterKind.BATTERY, MeterKind.EV)
 DAY = timedelta(days=1)
 
 
@@ -171,7 +176,7 @@ def _compute(blocks: list[SlotBlock]) -> int:
         if known is not None:
             start, end = min(start, known.start), max(end, known.end)
         work[block.meter_id] = _MeterWork(block.meter, start, end)
-    energy_meters = [w for w in work.values() if w.meter.kind != MeterKind.GAS]
+    energy_meters = [w for w in work.values() if w.meter.kind in ENERGY_KINDS]
     written = _write_meter_slots(energy_meters)
     by_household: dict[int, tuple[datetime, datetime]] = {}
     for item in energy_meters:
@@ -219,7 +224,36 @@ def _write_meter_slots(work: list[_MeterWork]) -> int:
                 covered >= SLOT.total_seconds() - 1e-6,
             )
         )
-    return slot_storage.meter_slots_upsert(rows)
+    return slot_storage.meter_slots_upsert(_with_register_energy(rows, work))
+
+
+def _with_register_energy(
+    rows: list[slot_storage.SlotRow], work: list[_MeterWork]
+) -> list[slot_storage.SlotRow]:
+    """A P1 meter's import and export come from its cumulative registers (exact), not from
+    integrating its power; the power still tells how many samples and how complete."""
+    p1_meters = set(
+        DsmrEquipment.objects.filter(
+            meter_id__in=[w.meter.pk for w in work], kind=EquipmentKind.ELECTRICITY
+        ).values_list("meter_id", flat=True)
+    )
+    if not p1_meters:
+        return rows
+    by_meter = {w.meter.pk: w for w in work if w.meter.pk in p1_meters}
+    energy = {
+        meter_pk: register_energy_by_slot(meter_pk=meter_pk, start=item.start, end=item.end)
+        for meter_pk, item in by_meter.items()
+    }
+    return [
+        row._replace(
+            import_kwh=float(energy[row.meter_pk].get(row.start, (0, 0))[0]),
+            export_kwh=float(energy[row.meter_pk].get(row.start, (0, 0))[1]),
+            source=SlotSource.REGISTER.value,
+        )
+        if row.meter_pk in energy
+        else row
+        for row in rows
+    ]
 
 
 def _columns(

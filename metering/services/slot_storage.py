@@ -29,6 +29,7 @@ class SlotRow(NamedTuple):
     discharge_kwh: float
     samples: int
     complete: bool
+    source: str = SlotSource.POWER.value
 
 
 def _postgres() -> bool:
@@ -161,14 +162,14 @@ def readings_delete_before(cutoff: datetime, batch_size: int) -> int:
 _SLOT_STAGING_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS metering_slot_staging (meter_id int8, start float8, "
     "import_kwh float8, export_kwh float8, production_kwh float8, charge_kwh float8, "
-    "discharge_kwh float8, samples int4, complete bool) ON COMMIT DELETE ROWS"
+    "discharge_kwh float8, samples int4, complete bool, source text) ON COMMIT DELETE ROWS"
 )
 _ENERGY_COLUMNS = ("import_kwh", "export_kwh", "production_kwh", "charge_kwh", "discharge_kwh")
 _SLOT_UPSERT_SQL = (
     "INSERT INTO metering_energyslot (meter_id, start, "  # noqa: S608 - our own column names
     f"{', '.join(_ENERGY_COLUMNS)}, samples, complete, source) "
     "SELECT meter_id, to_timestamp(start), "
-    f"{', '.join(f'round({c}::numeric, 6)' for c in _ENERGY_COLUMNS)}, samples, complete, %s "
+    f"{', '.join(f'round({c}::numeric, 6)' for c in _ENERGY_COLUMNS)}, samples, complete, source "
     "FROM metering_slot_staging ON CONFLICT (meter_id, start) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_ENERGY_COLUMNS, "samples", "complete", "source"))
 )
@@ -186,22 +187,10 @@ def meter_slots_upsert(rows: Sequence[SlotRow]) -> int:
             with cursor.cursor.copy(
                 "COPY metering_slot_staging FROM STDIN (FORMAT BINARY)"
             ) as copy:
-                copy.set_types(
-                    [
-                        "int8",
-                        "float8",
-                        "float8",
-                        "float8",
-                        "float8",
-                        "float8",
-                        "float8",
-                        "int4",
-                        "bool",
-                    ]
-                )
+                copy.set_types(["int8", *["float8"] * 6, "int4", "bool", "text"])
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(_SLOT_UPSERT_SQL, [SlotSource.POWER.value])
+            cursor.execute(_SLOT_UPSERT_SQL)
         return len(rows)
     EnergySlot.objects.bulk_create(
         [
@@ -211,7 +200,7 @@ def meter_slots_upsert(rows: Sequence[SlotRow]) -> int:
                 **{c: _kwh(v) for c, v in zip(_ENERGY_COLUMNS, row[2:7], strict=True)},
                 samples=row.samples,
                 complete=row.complete,
-                source=SlotSource.POWER,
+                source=row.source,
             )
             for row in rows
         ],
