@@ -16,6 +16,7 @@ from demo.world import (
     DEMO_PASSWORD,
     GRID_OPERATORS_GROUP,
     PLANS,
+    PRICES_FROM,
     STAFF,
     SUBSCRIPTIONS_START,
     HouseholdSpec,
@@ -25,7 +26,14 @@ from households.models import Community, Household, Membership
 from metering.choices import MeterKind
 from metering.models import Meter, Reading
 from metering.services.ingestion import meter_readings_record
-from pricing.models import PeakTimeMultiplier, PricePlan, Subscription, Supplier
+from pricing.models import (
+    PlanVersion,
+    PricePlan,
+    RateBand,
+    Subscription,
+    Supplier,
+    WeekdayMultiplier,
+)
 
 # Like the JOI reference: a few readings a minute apart, ending at load time.
 PRELOADED_READINGS = 20
@@ -69,17 +77,33 @@ def _seed_plans() -> dict[str, PricePlan]:
     for spec in PLANS:
         supplier, _ = Supplier.objects.get_or_create(name=spec.supplier)
         plan, _ = PricePlan.objects.get_or_create(
-            plan_id=spec.plan_id,
+            plan_id=spec.plan_id, defaults={"supplier": supplier, "description": spec.description}
+        )
+        version, created = PlanVersion.objects.get_or_create(
+            plan=plan,
+            valid_from=PRICES_FROM,
             defaults={
-                "supplier": supplier,
-                "unit_rate": spec.unit_rate,
-                "description": spec.description,
+                "energy_rate": spec.energy_rate,
+                "standing_charge_per_day": spec.standing_charge_per_day,
+                "feed_in_rate": spec.feed_in_rate,
+                "capacity_rate_per_kw": spec.capacity_rate_per_kw,
+                "vat_rate": spec.vat_rate,
             },
         )
-        for weekday, multiplier in spec.multipliers.items():
-            PeakTimeMultiplier.objects.get_or_create(
-                price_plan=plan, weekday=weekday, defaults={"multiplier": multiplier}
-            )
+        if created:
+            for band in spec.bands:
+                RateBand.objects.create(
+                    version=version,
+                    name=band.name,
+                    rate=band.rate,
+                    weekdays=band.weekdays,
+                    starts_at=band.starts_at,
+                    ends_at=band.ends_at,
+                )
+            for weekday, multiplier in spec.multipliers.items():
+                WeekdayMultiplier.objects.create(
+                    version=version, weekday=weekday, multiplier=multiplier
+                )
         plans[spec.plan_id] = plan
     return plans
 

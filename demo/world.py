@@ -1,7 +1,7 @@
 """What PowerDale is made of: plain data, read by demo.services.seed_demo."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from pricing.choices import Weekday
@@ -14,24 +14,56 @@ SOLAR_EVERY = 3  # one household in three has a solar production meter
 
 
 @dataclass(frozen=True)
+class BandSpec:
+    name: str
+    rate: Decimal
+    weekdays: str
+    starts_at: time
+    ends_at: time
+
+
+@dataclass(frozen=True)
 class PlanSpec:
     plan_id: str
     supplier: str
-    unit_rate: Decimal
     description: str
+    energy_rate: Decimal  # EUR/kWh outside any band
+    standing_charge_per_day: Decimal
+    feed_in_rate: Decimal
+    capacity_rate_per_kw: Decimal = Decimal(0)
+    vat_rate: Decimal = Decimal("0.0600")
+    bands: tuple[BandSpec, ...] = ()
     multipliers: dict[Weekday, Decimal] = field(default_factory=dict)
 
 
+PRICES_FROM = date(2020, 1, 1)
 PLANS = [
-    PlanSpec("price-plan-0", "Dr Evil's Dark Energy", Decimal("0.450000"), "Fossil, flat rate"),
+    PlanSpec(
+        "price-plan-0",
+        "Dr Evil's Dark Energy",
+        "Fossil, flat rate, with a capacity charge on your monthly peak",
+        energy_rate=Decimal("0.420000"),
+        standing_charge_per_day=Decimal("0.300000"),
+        feed_in_rate=Decimal("0.020000"),
+        capacity_rate_per_kw=Decimal("3.500000"),
+    ),
     PlanSpec(
         "price-plan-1",
         "The Green Eco",
-        Decimal("0.330000"),
-        "Renewable, cheaper at weekends",
-        {Weekday.SATURDAY: Decimal("0.85"), Weekday.SUNDAY: Decimal("0.85")},
+        "Renewable, with cheaper nights and weekends",
+        energy_rate=Decimal("0.280000"),
+        standing_charge_per_day=Decimal("0.250000"),
+        feed_in_rate=Decimal("0.040000"),
+        bands=(BandSpec("day", Decimal("0.360000"), "01234", time(7), time(22)),),
     ),
-    PlanSpec("price-plan-2", "Power for Everyone", Decimal("0.270000"), "Flat rate, no frills"),
+    PlanSpec(
+        "price-plan-2",
+        "Power for Everyone",
+        "Cheapest energy and a feed-in rate worth having; a high standing charge",
+        energy_rate=Decimal("0.270000"),
+        standing_charge_per_day=Decimal("0.650000"),
+        feed_in_rate=Decimal("0.080000"),
+    ),
 ]
 
 

@@ -1,8 +1,20 @@
-from django.contrib import admin
+from typing import override
 
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+
+from core.timeslots import local_date
 from households.admin import HouseholdAdmin
 from households.models import Household
-from pricing.models import PeakTimeMultiplier, PricePlan, Subscription, Supplier
+from pricing.models import (
+    PlanVersion,
+    PricePlan,
+    RateBand,
+    Subscription,
+    Supplier,
+    WeekdayMultiplier,
+)
 
 
 class SubscriptionInline(admin.TabularInline[Subscription, Household]):
@@ -17,15 +29,9 @@ HouseholdAdmin.inlines = [*HouseholdAdmin.inlines, SubscriptionInline]
 
 class PricePlanInline(admin.TabularInline[PricePlan, Supplier]):
     model = PricePlan
-    fields = ["plan_id", "unit_rate", "description"]
+    fields = ["plan_id", "description"]
     extra = 0
     show_change_link = True
-
-
-class PeakTimeMultiplierInline(admin.TabularInline[PeakTimeMultiplier, PricePlan]):
-    model = PeakTimeMultiplier
-    extra = 0
-    max_num = 7
 
 
 @admin.register(Supplier)
@@ -35,13 +41,74 @@ class SupplierAdmin(admin.ModelAdmin[Supplier]):
     inlines = [PricePlanInline]
 
 
+class PlanVersionInline(admin.TabularInline[PlanVersion, PricePlan]):
+    """The versions, read here; a version is added or edited on its own page."""
+
+    model = PlanVersion
+    fields = ["valid_from", "energy_rate", "standing_charge_per_day", "feed_in_rate", "vat_rate"]
+    readonly_fields = [
+        "valid_from",
+        "energy_rate",
+        "standing_charge_per_day",
+        "feed_in_rate",
+        "vat_rate",
+    ]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    @override
+    def has_add_permission(self, request: HttpRequest, obj: PricePlan | None = None) -> bool:
+        return False
+
+
 @admin.register(PricePlan)
 class PricePlanAdmin(admin.ModelAdmin[PricePlan]):
-    list_display = ["plan_id", "supplier", "unit_rate", "description"]
+    list_display = ["plan_id", "supplier", "description"]
     list_filter = ["supplier"]
     search_fields = ["plan_id", "supplier__name", "description"]
     list_select_related = ["supplier"]
-    inlines = [PeakTimeMultiplierInline]
+    inlines = [PlanVersionInline]
+
+
+class RateBandInline(admin.TabularInline[RateBand, PlanVersion]):
+    model = RateBand
+    extra = 0
+
+
+class WeekdayMultiplierInline(admin.TabularInline[WeekdayMultiplier, PlanVersion]):
+    model = WeekdayMultiplier
+    extra = 0
+    max_num = 7
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(admin.ModelAdmin[PlanVersion]):
+    """A version that has started is history: prices change by adding a new version."""
+
+    list_display = [
+        "plan",
+        "valid_from",
+        "energy_rate",
+        "standing_charge_per_day",
+        "feed_in_rate",
+        "capacity_rate_per_kw",
+        "vat_rate",
+    ]
+    list_filter = ["plan"]
+    search_fields = ["plan__plan_id"]
+    list_select_related = ["plan"]
+    inlines = [RateBandInline, WeekdayMultiplierInline]
+
+    @override
+    def has_change_permission(self, request: HttpRequest, obj: PlanVersion | None = None) -> bool:
+        if obj is not None and obj.valid_from <= local_date(timezone.now()):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @override
+    def has_delete_permission(self, request: HttpRequest, obj: PlanVersion | None = None) -> bool:
+        return self.has_change_permission(request, obj)
 
 
 @admin.register(Subscription)

@@ -11,3 +11,10 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, "Friday"
     SATURDAY = 5, "Saturday"
     SUNDAY = 6, "Sunday"
+
+
+class LineKind(models.TextChoices):
+    ENERGY = "energy", "Energy"
+    FEED_IN = "feed_in", "Feed-in credit"
+    STANDING = "standing", "Standing charge"
+    CAPACITY = "capacity", "Capacity charge"

@@ -1,18 +1,19 @@
-"""A household's day as the P1 energy app shows it: energy from and to the grid, solar, and
-what it cost under the household's plan — with the profit of the solar installation, the cost
-without it (everything consumed drawn from the grid) minus the actual cost."""
+"""A household's day as the P1 energy app shows it: energy from and to the grid, solar, what it
+cost under the household's plan (energy, feed-in credit, the day's standing charge, VAT) and the
+profit of the solar installation: the cost without it (everything used drawn from the grid,
+nothing fed in) minus the actual cost."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from core.timeslots import local_day_start
 from households.models import Household
 from metering.flows import Resolution, household_flows
-from pricing.cost_engine import plan_cost_of_daily_energy
+from pricing.comparisons import household_slot_series
+from pricing.cost_engine import Tariff, bill
 from pricing.selectors import household_price_plan
 
-CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 
@@ -25,41 +26,44 @@ class DailyTotals:
     solar_kwh: Decimal
     consumption_kwh: Decimal
     plan_id: str | None
-    estimated_cost: Decimal | None  # EUR, None without a plan
+    estimated_cost: Decimal | None  # EUR with VAT, None without a plan
     solar_profit: Decimal | None  # EUR
 
 
 def household_daily_totals(*, household: Household, day: date) -> DailyTotals:
-    start = local_day_start(day)
+    end = day + timedelta(days=1)
     buckets = household_flows(
         household=household,
-        start=start,
-        end=local_day_start(day + timedelta(days=1)),
+        start=local_day_start(day),
+        end=local_day_start(end),
         resolution=Resolution.DAY,
     )
     bucket = buckets[0] if buckets else None
-    imported = bucket.import_kwh if bucket else ZERO
-    consumed = bucket.consumption_kwh if bucket else ZERO
     plan = household_price_plan(household=household)
     cost = profit = None
     if plan is not None:
-        cost = _cents(plan_cost_of_daily_energy(plan=plan, kwh_by_day={day: float(imported)}))
-        without_solar = _cents(
-            plan_cost_of_daily_energy(plan=plan, kwh_by_day={day: float(consumed)})
-        )
-        profit = without_solar - cost
+        tariff = Tariff(plan)
+        priced = {
+            without_solar: bill(
+                tariff=tariff,
+                slots=household_slot_series(
+                    household=household, first_day=day, end_day=end, without_solar=without_solar
+                ),
+                first_day=day,
+                end_day=end,
+                capacity=False,  # a monthly charge: on invoices, not on one day
+            )
+            for without_solar in (False, True)
+        }
+        cost, profit = priced[False].total, priced[True].total - priced[False].total
     return DailyTotals(
         day=day,
-        imported_kwh=imported,
+        imported_kwh=bucket.import_kwh if bucket else ZERO,
         exported_kwh=bucket.export_kwh if bucket else ZERO,
         direct_solar_kwh=bucket.direct_solar_kwh if bucket else ZERO,
         solar_kwh=bucket.production_kwh if bucket else ZERO,
-        consumption_kwh=consumed,
+        consumption_kwh=bucket.consumption_kwh if bucket else ZERO,
         plan_id=plan.plan_id if plan else None,
         estimated_cost=cost,
         solar_profit=profit,
     )
-
-
-def _cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -8,7 +8,9 @@ from pricing.models import PricePlan, Subscription
 
 
 def price_plan_list() -> QuerySet[PricePlan]:
-    return PricePlan.objects.select_related("supplier").prefetch_related("peak_multipliers")
+    return PricePlan.objects.select_related("supplier").prefetch_related(
+        "versions__bands", "versions__multipliers"
+    )
 
 
 def household_price_plan(*, household: Household) -> PricePlan | None:

@@ -16,7 +16,7 @@ from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.exceptions import NoReadingsError
 from metering.models import Meter
 from metering.selectors import meter_get, meter_samples
-from pricing.cost_engine import PlanCost, plan_costs_compare
+from pricing.comparisons import PlanCost, plan_costs_compare
 from pricing.selectors import household_price_plan, price_plan_list
 
 _COSTS = OpenApiResponse(

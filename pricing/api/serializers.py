@@ -1,20 +1,56 @@
+from typing import Any
+
 from rest_framework import serializers
 
-from pricing.models import PeakTimeMultiplier, PricePlan
+from pricing.models import PlanVersion, PricePlan, RateBand, WeekdayMultiplier
 
 
-class PeakTimeMultiplierSerializer(serializers.ModelSerializer[PeakTimeMultiplier]):
+class RateBandSerializer(serializers.ModelSerializer[RateBand]):
+    class Meta:
+        model = RateBand
+        fields = ["name", "rate", "weekdays", "starts_at", "ends_at"]
+
+
+class WeekdayMultiplierSerializer(serializers.ModelSerializer[WeekdayMultiplier]):
     weekday = serializers.CharField(source="get_weekday_display")
 
     class Meta:
-        model = PeakTimeMultiplier
+        model = WeekdayMultiplier
         fields = ["weekday", "multiplier"]
+
+
+class PlanVersionSerializer(serializers.ModelSerializer[PlanVersion]):
+    bands = RateBandSerializer(many=True)
+    multipliers = WeekdayMultiplierSerializer(many=True)
+
+    class Meta:
+        model = PlanVersion
+        fields = [
+            "valid_from",
+            "energy_rate",
+            "bands",
+            "multipliers",
+            "standing_charge_per_day",
+            "feed_in_rate",
+            "capacity_rate_per_kw",
+            "vat_rate",
+        ]
 
 
 class PricePlanSerializer(serializers.ModelSerializer[PricePlan]):
     supplier = serializers.CharField(source="supplier.name")
-    peak_multipliers = PeakTimeMultiplierSerializer(many=True)
+    versions = PlanVersionSerializer(many=True)
 
     class Meta:
         model = PricePlan
-        fields = ["plan_id", "supplier", "unit_rate", "description", "peak_multipliers"]
+        fields = ["plan_id", "supplier", "description", "versions"]
+
+
+class PlanBillLineSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    quantity = serializers.DecimalField(16, 6, coerce_to_string=False)
+    unit = serializers.CharField()
+    unit_price = serializers.DecimalField(12, 6, coerce_to_string=False)
+    net_amount = serializers.DecimalField(12, 2, coerce_to_string=False)
+    vat_rate = serializers.DecimalField(5, 4, coerce_to_string=False)

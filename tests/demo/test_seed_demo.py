@@ -8,7 +8,7 @@ from django.test import override_settings
 from demo.services import PRELOADED_READINGS, seed_demo
 from households.models import Community, Household, Membership
 from metering.models import Meter, Reading
-from pricing.models import PricePlan, Subscription
+from pricing.models import PlanVersion, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def table_snapshot() -> dict[str, list[tuple[object, ...]]]:
         "households": list(Household.objects.values_list("pk", "name", "community_id")),
         "members": list(Membership.objects.values_list("household_id", "user__username")),
         "meters": list(Meter.objects.values_list("pk", "meter_id", "kind", "household_id")),
-        "plans": list(PricePlan.objects.values_list("plan_id", "unit_rate")),
+        "plans": list(PlanVersion.objects.values_list("plan__plan_id", "energy_rate")),
         "subscriptions": list(Subscription.objects.values_list("household_id", "price_plan_id")),
         "readings": list(Reading.objects.values_list("meter_id", "time", "power_kw")),
         "users": list(get_user_model().objects.values_list("username", "is_staff")),
@@ -59,7 +59,7 @@ def test_the_trial_accounts_and_the_town() -> None:
     assert Household.objects.count() == 100
     assert Community.objects.count() >= 2
     assert Meter.objects.filter(kind="production").count() > 10
-    rates = dict(PricePlan.objects.values_list("plan_id", "unit_rate"))
+    rates = dict(PlanVersion.objects.values_list("plan__plan_id", "energy_rate"))
     assert rates["price-plan-2"] < rates["price-plan-1"] < rates["price-plan-0"]
     users = get_user_model().objects
     assert users.get(username="charles").is_superuser

@@ -1,10 +1,17 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from factory.declarations import Sequence, SubFactory
+from factory.declarations import PostGeneration, Sequence, SubFactory
 from factory.django import DjangoModelFactory
 
-from pricing.models import PeakTimeMultiplier, PricePlan, Subscription, Supplier
+from pricing.models import (
+    PlanVersion,
+    PricePlan,
+    RateBand,
+    Subscription,
+    Supplier,
+    WeekdayMultiplier,
+)
 from tests.households.factories import HouseholdFactory
 
 
@@ -17,19 +24,49 @@ class SupplierFactory(DjangoModelFactory[Supplier]):
 
 
 class PricePlanFactory(DjangoModelFactory[PricePlan]):
+    """A plan with one version from 2020 on; ``unit_rate`` sets its flat energy rate."""
+
     class Meta:
         model = PricePlan
+        skip_postgeneration_save = True
 
     plan_id = Sequence(lambda n: f"test-plan-{n}")
     supplier = SubFactory(SupplierFactory)
-    unit_rate = Decimal("0.300000")
+
+    unit_rate = PostGeneration(
+        lambda plan, create, rate, **_: (
+            create and PlanVersionFactory.create(plan=plan, energy_rate=rate or Decimal("0.300000"))
+        )
+    )
 
 
-class PeakTimeMultiplierFactory(DjangoModelFactory[PeakTimeMultiplier]):
+class PlanVersionFactory(DjangoModelFactory[PlanVersion]):
     class Meta:
-        model = PeakTimeMultiplier
+        model = PlanVersion
 
-    price_plan = SubFactory(PricePlanFactory)
+    plan = SubFactory(PricePlanFactory)
+    valid_from = date(2020, 1, 1)
+    energy_rate = Decimal("0.300000")
+    vat_rate = Decimal(0)
+
+
+class RateBandFactory(DjangoModelFactory[RateBand]):
+    class Meta:
+        model = RateBand
+
+    version = SubFactory(PlanVersionFactory)
+    name = "night"
+    rate = Decimal("0.100000")
+    weekdays = "0123456"
+    starts_at = time(22)
+    ends_at = time(7)
+
+
+class WeekdayMultiplierFactory(DjangoModelFactory[WeekdayMultiplier]):
+    class Meta:
+        model = WeekdayMultiplier
+
+    version = SubFactory(PlanVersionFactory)
     weekday = 0
     multiplier = Decimal("2.0")
 

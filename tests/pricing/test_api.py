@@ -1,3 +1,4 @@
+from datetime import time
 from decimal import Decimal
 
 import pytest
@@ -5,22 +6,24 @@ from pytest_django import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
 from pricing.choices import Weekday
-from tests.pricing.factories import PeakTimeMultiplierFactory, PricePlanFactory
+from tests.pricing.factories import PricePlanFactory, RateBandFactory, WeekdayMultiplierFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_price_plans_list_their_rates_and_multipliers(
+def test_price_plans_list_their_versions(
     api_client: APIClient, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     plan = PricePlanFactory.create(
         plan_id="plan-a", supplier__name="Acme", unit_rate=Decimal("0.25")
     )
-    PeakTimeMultiplierFactory.create(
-        price_plan=plan, weekday=Weekday.SUNDAY, multiplier=Decimal("0.5")
+    version = plan.versions.get()
+    WeekdayMultiplierFactory.create(
+        version=version, weekday=Weekday.SUNDAY, multiplier=Decimal("0.5")
     )
+    RateBandFactory.create(version=version, name="night", starts_at=time(23), ends_at=time(6))
     PricePlanFactory.create_batch(3)
-    with django_assert_num_queries(3):  # count, plans with supplier, multipliers
+    with django_assert_num_queries(5):  # count, plans, versions, bands, multipliers
         response = api_client.get("/api/v1/price-plans/")
     assert response.status_code == 200
     body = response.json()
@@ -28,9 +31,27 @@ def test_price_plans_list_their_rates_and_multipliers(
     assert body["results"][0] == {
         "plan_id": "plan-a",
         "supplier": "Acme",
-        "unit_rate": "0.250000",
         "description": "",
-        "peak_multipliers": [{"weekday": "Sunday", "multiplier": "0.5000"}],
+        "versions": [
+            {
+                "valid_from": "2020-01-01",
+                "energy_rate": "0.250000",
+                "bands": [
+                    {
+                        "name": "night",
+                        "rate": "0.100000",
+                        "weekdays": "0123456",
+                        "starts_at": "23:00:00",
+                        "ends_at": "06:00:00",
+                    }
+                ],
+                "multipliers": [{"weekday": "Sunday", "multiplier": "0.5000"}],
+                "standing_charge_per_day": "0.000000",
+                "feed_in_rate": "0.000000",
+                "capacity_rate_per_kw": "0.000000",
+                "vat_rate": "0.0000",
+            }
+        ],
     }
 
 

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from metering.services.ingestion import meter_readings_record
 from pricing.choices import Weekday
 from tests.metering.factories import MeterFactory
-from tests.pricing.factories import PeakTimeMultiplierFactory, PricePlanFactory, SubscriptionFactory
+from tests.pricing.factories import PricePlanFactory, SubscriptionFactory, WeekdayMultiplierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +70,8 @@ def test_a_gap_over_fifteen_minutes_costs_nothing(api_client: APIClient) -> None
 
 def test_a_weekday_multiplier_applies_to_that_days_energy(api_client: APIClient) -> None:
     plan = PricePlanFactory.create(plan_id="weekday-plan", unit_rate=Decimal("0.10"))
-    PeakTimeMultiplierFactory.create(
-        price_plan=plan, weekday=Weekday.THURSDAY, multiplier=Decimal(3)
+    WeekdayMultiplierFactory.create(
+        version=plan.versions.get(), weekday=Weekday.THURSDAY, multiplier=Decimal(3)
     )
     meter = MeterFactory.create(meter_id="m")
     # 2 kW from 22:30 UTC Wednesday to 23:30 UTC: local midnight (Thursday) is at 23:00 UTC.
