@@ -7,3 +7,8 @@ class MeterKind(models.TextChoices):
     BATTERY = "battery", "Battery"
     EV = "ev", "Electric vehicle"
     GAS = "gas", "Gas"
+
+
+class IngestSource(models.TextChoices):
+    BROKER = "broker", "Message broker"
+    MQTT = "mqtt", "MQTT"

@@ -6,7 +6,7 @@ from django.db import models
 
 from core.models import BaseModel
 from households.models import Household
-from metering.choices import MeterKind
+from metering.choices import IngestSource, MeterKind
 
 
 class Meter(BaseModel):
@@ -74,3 +74,21 @@ class DeviceToken(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IngestFailure(BaseModel):
+    """A message a consumer could not ingest (unparsable, invalid, unknown meter, conflicting):
+    logged, kept here to be counted and looked at, and skipped."""
+
+    source = models.CharField(max_length=16, choices=IngestSource.choices)
+    meter_id = models.CharField(max_length=64, blank=True, help_text="As the message named it.")
+    code = models.CharField(max_length=64, help_text="The error's code, such as invalid_reading.")
+    message = models.TextField()
+    payload = models.TextField(blank=True, help_text="The start of the message's body.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.source} {self.meter_id or '?'}: {self.code}"

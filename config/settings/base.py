@@ -226,3 +226,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = METERING_MAX_BODY_BYTES
 # Requests per device token (DRF rate syntax); a meter posting every 10 s needs 6/min.
 METERING_TOKEN_RATE = env("METERING_TOKEN_RATE", default="120/min")
 WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectstatic
+
+# Device messages: the broker the simulator and `manage.py ingest_broker` use (the Celery broker
+# unless told otherwise; RabbitMQ or Redis through kombu), and the MQTT broker of
+# `manage.py ingest_mqtt`.
+METERING_BROKER_URL = env("METERING_BROKER_URL", default=CELERY_BROKER_URL)
+METERING_BROKER_EXCHANGE = env("METERING_BROKER_EXCHANGE", default="smartrix.readings")
+METERING_BROKER_QUEUE = env("METERING_BROKER_QUEUE", default="smartrix.readings")
+METERING_MQTT_HOST = env("METERING_MQTT_HOST", default="127.0.0.1")
+METERING_MQTT_PORT = env.int("METERING_MQTT_PORT", default=1883)
+METERING_MQTT_TOPIC_PREFIX = env("METERING_MQTT_TOPIC_PREFIX", default="smartrix/meters")
