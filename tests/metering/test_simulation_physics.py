@@ -104,7 +104,8 @@ def test_appliance_noise_is_correlated_in_time_not_white() -> None:
     noise = value_noise(keys_array([11, 12]), times, 1800)
     assert np.corrcoef(noise[0, :-1], noise[0, 1:])[0, 1] > 0.9
     assert abs(np.corrcoef(noise[0], noise[1])[0, 1]) < 0.2  # households differ
-    assert noise.min() >= -1 and noise.max() <= 1
+    assert noise.min() >= -1
+    assert noise.max() <= 1
 
 
 def test_a_battery_stays_within_its_bounds_and_loses_its_efficiency() -> None:
@@ -133,9 +134,11 @@ def test_a_battery_stays_within_its_bounds_and_loses_its_efficiency() -> None:
 def test_a_full_battery_takes_no_more_and_an_empty_one_gives_nothing() -> None:
     batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([0.9]))
     power, soc = battery_self_consumption(batteries, np.full((1, 10), 3.0), np.array([10.0]), 60)
-    assert (power == 0).all() and soc[0] == 10.0
+    assert (power == 0).all()
+    assert soc[0] == 10.0
     power, soc = battery_self_consumption(batteries, np.full((1, 10), -3.0), np.array([0.0]), 60)
-    assert (power == 0).all() and soc[0] == 0.0
+    assert (power == 0).all()
+    assert soc[0] == 0.0
 
 
 def cars() -> Cars:
@@ -214,7 +217,8 @@ def test_the_grid_meter_is_import_minus_export_after_solar_and_battery() -> None
     assert (load > 0).all()  # what the home itself uses is what is left: always positive
     assert (grid < 0).any()  # a sunny June day: the home exports at noon
     assert (pv[:24] == 0).all()  # 00:00-02:00 UTC
-    assert (battery > 0).any() and (battery < 0).any()
+    assert (battery > 0).any()
+    assert (battery < 0).any()
 
 
 def test_the_same_seed_gives_the_same_readings_however_the_run_is_cut() -> None:
