@@ -233,6 +233,8 @@ WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectst
 METERING_BROKER_URL = env("METERING_BROKER_URL", default=CELERY_BROKER_URL)
 METERING_BROKER_EXCHANGE = env("METERING_BROKER_EXCHANGE", default="smartrix.readings")
 METERING_BROKER_QUEUE = env("METERING_BROKER_QUEUE", default="smartrix.readings")
+# Redis only: seconds after which a message taken by a worker that died is delivered again.
+METERING_BROKER_VISIBILITY_TIMEOUT = env.int("METERING_BROKER_VISIBILITY_TIMEOUT", default=120)
 METERING_MQTT_HOST = env("METERING_MQTT_HOST", default="127.0.0.1")
 METERING_MQTT_PORT = env.int("METERING_MQTT_PORT", default=1883)
 METERING_MQTT_TOPIC_PREFIX = env("METERING_MQTT_TOPIC_PREFIX", default="smartrix/meters")

@@ -7,13 +7,14 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 
 def broker_connection(url: str) -> Connection:
-    """A kombu connection; kombu's filesystem transport (the embedded default) gets the same
-    folders as Celery."""
-    options = (
-        getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        if url.startswith("filesystem")
-        else {}
-    )
+    """A kombu connection. Kombu's filesystem transport (the embedded default) gets the same
+    folders as Celery; on Redis, a message a dead worker took is handed out again after
+    METERING_BROKER_VISIBILITY_TIMEOUT seconds (RabbitMQ does so as soon as it goes)."""
+    options: dict[str, object] = {}
+    if url.startswith("filesystem"):
+        options = dict(getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}))
+    elif url.startswith(("redis", "rediss")):
+        options = {"visibility_timeout": settings.METERING_BROKER_VISIBILITY_TIMEOUT}
     return Connection(url, transport_options=options)
 
 

@@ -284,4 +284,9 @@ def _write_postgres(unique: Mapping[Meter, dict[datetime, float]]) -> int:
             if getattr(exc.__cause__, "sqlstate", None) == _CONFLICT_SQLSTATE:
                 raise _StoredValueDiffersError from exc
             raise
-        return cursor.rowcount
+        inserted = cursor.rowcount
+        if len(connection.atomic_blocks) > 1:
+            # Inside a caller's transaction the rows stay until its commit (ON COMMIT DELETE
+            # ROWS): the next batch must not see them again.
+            cursor.execute(f"DELETE FROM {_STAGING}")  # noqa: S608 - our name
+        return inserted
