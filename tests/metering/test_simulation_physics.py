@@ -28,8 +28,8 @@ from metering.simulation.town import House, town_build
 HOUR = 3600
 
 
-def epoch(*parts: int) -> int:
-    return int(datetime(*parts, tzinfo=UTC).timestamp())  # type: ignore[misc]
+def epoch(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
+    return int(datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp())
 
 
 def year_of(interval: int, year: int = 2025) -> np.ndarray:
