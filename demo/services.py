@@ -1,14 +1,13 @@
 """Loads the PowerDale demo world. Idempotent: a second run finds everything and adds nothing."""
 
-import math
-import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from demo.world import (
@@ -25,7 +24,10 @@ from demo.world import (
 from households.models import Community, Household, Membership
 from metering.choices import MeterKind
 from metering.models import Meter, Reading
-from metering.services.ingestion import meter_readings_record
+from metering.simulation.delivery import ServiceSink
+from metering.simulation.engine import TownRun
+from metering.simulation.services import town_simulate
+from metering.simulation.town import town_build, town_houses
 from pricing.models import (
     PlanVersion,
     PricePlan,
@@ -35,9 +37,10 @@ from pricing.models import (
     WeekdayMultiplier,
 )
 
-# Like the JOI reference: a few readings a minute apart, ending at load time.
-PRELOADED_READINGS = 20
-PRELOAD_INTERVAL = timedelta(seconds=60)
+# The town's history: a year of 15-minute readings from the simulator, ending at load time.
+HISTORY_DAYS = 365
+HISTORY_INTERVAL = timedelta(minutes=15)
+SIMULATION_SEED = 1  # the seed `manage.py simulate` uses by default: history and live agree
 OPERATOR_APPS = ("households", "metering", "pricing")
 
 
@@ -49,7 +52,7 @@ class SeedReport:
     users_created: bool
 
 
-def seed_demo(*, now: datetime | None = None) -> SeedReport:
+def seed_demo(*, now: datetime | None = None, history_days: int = HISTORY_DAYS) -> SeedReport:
     now = (now or timezone.now()).replace(second=0, microsecond=0)
     with transaction.atomic():
         plans = _seed_plans()
@@ -63,7 +66,7 @@ def seed_demo(*, now: datetime | None = None) -> SeedReport:
             _seed_household(spec, communities[spec.community], plans[spec.plan_id], users_created)
         if users_created:
             _seed_staff()
-    readings_added = sum(_preload_readings(meter, now) for meter in Meter.objects.all())
+    readings_added = _load_history(now, history_days)
     return SeedReport(
         households=len(town),
         meters=Meter.objects.count(),
@@ -120,11 +123,15 @@ def _seed_household(
     Meter.objects.get_or_create(
         meter_id=spec.meter_id, defaults={"kind": MeterKind.GRID, "household": household}
     )
-    if spec.solar_meter_id:
-        Meter.objects.get_or_create(
-            meter_id=spec.solar_meter_id,
-            defaults={"kind": MeterKind.PRODUCTION, "household": household},
-        )
+    for meter_id, kind in (
+        (spec.solar_meter_id, MeterKind.PRODUCTION),
+        (spec.battery_meter_id, MeterKind.BATTERY),
+        (spec.ev_meter_id, MeterKind.EV),
+    ):
+        if meter_id:
+            Meter.objects.get_or_create(
+                meter_id=meter_id, defaults={"kind": kind, "household": household}
+            )
     if with_users:
         for username in spec.members:
             user = _demo_user(username, first_name=username.capitalize())
@@ -164,22 +171,22 @@ def _demo_user(
     return user
 
 
-def _preload_readings(meter: Meter, now: datetime) -> int:
-    """A meter with no readings gets a short history ending now; one that has some is left be."""
-    if Reading.objects.filter(meter=meter).exists():
+def _load_history(now: datetime, days: int) -> int:
+    """The simulated town's history up to ``now`` (on the quarter hour), through the ingestion
+    service, for the meters that have no reading yet; a meter that has some is left be."""
+    empty = set(
+        Meter.objects.annotate(
+            has_readings=Exists(Reading.objects.filter(meter=OuterRef("pk")))
+        ).filter(has_readings=False)
+    )
+    houses = town_houses()
+    if not empty or not houses or days <= 0:
         return 0
-    rng = random.Random(meter.meter_id)  # noqa: S311 - demo data, reproducible per meter
-    start = now - PRELOAD_INTERVAL * (PRELOADED_READINGS - 1)
-    samples = [
-        (start + PRELOAD_INTERVAL * i, _demo_power(meter.kind, start + PRELOAD_INTERVAL * i, rng))
-        for i in range(PRELOADED_READINGS)
-    ]
-    return meter_readings_record(meter=meter, samples=samples).inserted
-
-
-def _demo_power(kind: str, moment: datetime, rng: random.Random) -> float:
-    if kind == MeterKind.PRODUCTION:
-        hour = moment.astimezone(UTC).hour + moment.minute / 60
-        daylight = max(0.0, math.sin(math.pi * (hour - 6) / 14))
-        return round(4.0 * daylight * rng.uniform(0.7, 1.0), 3)
-    return round(rng.uniform(0.15, 2.5), 3)
+    step = int(HISTORY_INTERVAL.total_seconds())
+    end = int(now.timestamp()) // step * step
+    steps = days * 86_400 // step
+    town = town_build(houses, seed=SIMULATION_SEED)
+    run = TownRun(town, start_s=end - (steps - 1) * step, interval_s=step)
+    sink = ServiceSink(town.meters, only=empty)
+    town_simulate(run=run, steps=steps, sink=sink, progress=True)
+    return sink.inserted

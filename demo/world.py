@@ -11,6 +11,8 @@ DEMO_PASSWORD = "powerdale"  # noqa: S105 - printed by `make run`; never created
 SUBSCRIPTIONS_START = datetime(2020, 1, 1, tzinfo=UTC)
 TOWN_SIZE = 100  # households, trial accounts included
 SOLAR_EVERY = 3  # one household in three has a solar production meter
+BATTERY_EVERY = 6  # one in six (every other solar home) also has a home battery
+EV_EVERY = 5  # one in five charges an electric car at home (EV meter)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class HouseholdSpec:
     plan_id: str
     members: tuple[str, ...] = ()
     solar_meter_id: str | None = None
+    battery_meter_id: str | None = None
+    ev_meter_id: str | None = None
 
 
 COMMUNITIES = {
@@ -132,6 +136,10 @@ def town_households() -> list[HouseholdSpec]:
                 meter_id=f"smart-meter-{number}",
                 plan_id=PLANS[number % len(PLANS)].plan_id,
                 solar_meter_id=f"solar-meter-{number}" if number % SOLAR_EVERY == 0 else None,
+                battery_meter_id=(
+                    f"battery-meter-{number}" if number % BATTERY_EVERY == 0 else None
+                ),
+                ev_meter_id=f"ev-meter-{number}" if number % EV_EVERY == 2 else None,
             )
         )
     return town

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from households.admin import HouseholdAdmin
 from households.models import Household
-from metering.models import DeviceToken, Meter
+from metering.models import DeviceToken, IngestFailure, Meter
 from metering.selectors import meter_reading_list
 from metering.services.tokens import device_token_create, device_token_revoke
 
@@ -104,6 +104,25 @@ class DeviceTokenAdmin(admin.ModelAdmin[DeviceToken]):
         for token in queryset:
             device_token_revoke(token=token)
         self.message_user(request, f"Revoked {queryset.count()} token(s).")
+
+
+@admin.register(IngestFailure)
+class IngestFailureAdmin(admin.ModelAdmin[IngestFailure]):
+    """What the broker and MQTT consumers refused: a ledger, read-only."""
+
+    list_display = ["created_at", "source", "meter_id", "code", "message"]
+    list_filter = ["source", "code"]
+    search_fields = ["meter_id", "message"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["source", "meter_id", "code", "message", "payload", "created_at"]
+
+    @override
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @override
+    def has_change_permission(self, request: HttpRequest, obj: IngestFailure | None = None) -> bool:
+        return False
 
 
 import metering.dsmr.admin  # noqa: E402,F401 - registers the DSMR admin

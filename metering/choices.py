@@ -27,3 +27,8 @@ class BlockState(models.TextChoices):
 class AutarkyLevel(models.TextChoices):
     AUTARKIC = "autarkic", "Autarkic"
     NOT_AUTARKIC = "not_autarkic", "Not autarkic"
+
+
+class IngestSource(models.TextChoices):
+    BROKER = "broker", "Message broker"
+    MQTT = "mqtt", "MQTT"

@@ -7,7 +7,7 @@ from django.db import models
 
 from core.models import BaseModel
 from households.models import Community, Household
-from metering.choices import AutarkyLevel, BlockState, MeterKind, SlotSource
+from metering.choices import AutarkyLevel, BlockState, IngestSource, MeterKind, SlotSource
 
 
 class Meter(BaseModel):
@@ -211,6 +211,24 @@ class AutarkyState(BaseModel):
     @override
     def __str__(self) -> str:
         return f"{self.household or self.community}: {self.get_level_display()}"
+
+
+class IngestFailure(BaseModel):
+    """A message a consumer could not ingest (unparsable, invalid, unknown meter, conflicting):
+    logged, kept here to be counted and looked at, and skipped."""
+
+    source = models.CharField(max_length=16, choices=IngestSource.choices)
+    meter_id = models.CharField(max_length=64, blank=True, help_text="As the message named it.")
+    code = models.CharField(max_length=64, help_text="The error's code, such as invalid_reading.")
+    message = models.TextField()
+    payload = models.TextField(blank=True, help_text="The start of the message's body.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @override
+    def __str__(self) -> str:
+        return f"{self.source} {self.meter_id or '?'}: {self.code}"
 
 
 from metering.dsmr.models import *  # noqa: E402,F403 - the DSMR models live in their package

@@ -253,3 +253,14 @@ AUTARKY_WINDOW_DAYS = env.int("AUTARKY_WINDOW_DAYS", default=7)
 AUTARKY_ENTER = env.float("AUTARKY_ENTER", default=0.95)
 AUTARKY_LEAVE = env.float("AUTARKY_LEAVE", default=0.85)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Smartrix Grid <noreply@smartrix.example>")
+# Device messages: the broker the simulator and `manage.py ingest_broker` use (the Celery broker
+# unless told otherwise; RabbitMQ or Redis through kombu), and the MQTT broker of
+# `manage.py ingest_mqtt`.
+METERING_BROKER_URL = env("METERING_BROKER_URL", default=CELERY_BROKER_URL)
+METERING_BROKER_EXCHANGE = env("METERING_BROKER_EXCHANGE", default="smartrix.readings")
+METERING_BROKER_QUEUE = env("METERING_BROKER_QUEUE", default="smartrix.readings")
+# Redis only: seconds after which a message taken by a worker that died is delivered again.
+METERING_BROKER_VISIBILITY_TIMEOUT = env.int("METERING_BROKER_VISIBILITY_TIMEOUT", default=120)
+METERING_MQTT_HOST = env("METERING_MQTT_HOST", default="127.0.0.1")
+METERING_MQTT_PORT = env.int("METERING_MQTT_PORT", default=1883)
+METERING_MQTT_TOPIC_PREFIX = env("METERING_MQTT_TOPIC_PREFIX", default="smartrix/meters")

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from demo.services import PRELOADED_READINGS, seed_demo
+from demo.services import HISTORY_INTERVAL, seed_demo
 from households.models import Community, Household, Membership
 from metering.models import Meter, Reading
 from pricing.models import PlanVersion, Subscription
@@ -13,6 +13,7 @@ from pricing.models import PlanVersion, Subscription
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+HISTORY_DAYS = 2  # the command loads a year; two days show the same on a test database
 
 
 def table_snapshot() -> dict[str, list[tuple[object, ...]]]:
@@ -29,15 +30,17 @@ def table_snapshot() -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_seeding_twice_changes_nothing() -> None:
-    seed_demo(now=NOW)
+    seed_demo(now=NOW, history_days=HISTORY_DAYS)
     first = table_snapshot()
-    report = seed_demo(now=NOW.replace(hour=10))  # later: still nothing new
+    report = seed_demo(
+        now=NOW.replace(hour=10), history_days=HISTORY_DAYS
+    )  # later: still nothing new
     assert table_snapshot() == first
     assert report.readings_added == 0
 
 
 def test_the_trial_accounts_and_the_town() -> None:
-    seed_demo(now=NOW)
+    seed_demo(now=NOW, history_days=HISTORY_DAYS)
     expected = {
         "sarah": ("smart-meter-0", "price-plan-0"),
         "peter": ("smart-meter-1", "price-plan-1"),
@@ -51,14 +54,18 @@ def test_the_trial_accounts_and_the_town() -> None:
         assert household.subscriptions.get().price_plan.plan_id == plan_id
         readings = Reading.objects.filter(meter__meter_id=meter_id).order_by("time")
         times = list(readings.values_list("time", flat=True))
-        assert len(times) == PRELOADED_READINGS
+        assert len(times) == HISTORY_DAYS * 96
         assert times[-1] == NOW
-        assert {(b - a).total_seconds() for a, b in pairwise(times)} == {60}
+        assert {b - a for a, b in pairwise(times)} == {HISTORY_INTERVAL}
     pierre_and_marie = Household.objects.get(memberships__user__username="pierre")
     assert set(pierre_and_marie.members.values_list("username", flat=True)) == {"pierre", "marie"}
     assert Household.objects.count() == 100
     assert Community.objects.count() >= 2
     assert Meter.objects.filter(kind="production").count() > 10
+    assert Meter.objects.filter(kind="battery").count() > 5
+    assert Meter.objects.filter(kind="ev").count() > 5
+    every_meter = Meter.objects.count() * HISTORY_DAYS * 96
+    assert Reading.objects.count() == every_meter
     rates = dict(PlanVersion.objects.values_list("plan__plan_id", "energy_rate"))
     assert rates["price-plan-2"] < rates["price-plan-1"] < rates["price-plan-0"]
     users = get_user_model().objects
@@ -71,7 +78,7 @@ def test_the_trial_accounts_and_the_town() -> None:
 
 @override_settings(DEMO_USERS_ALLOWED=False)
 def test_without_demo_users_allowed_no_user_is_created() -> None:
-    report = seed_demo(now=NOW)
+    report = seed_demo(now=NOW, history_days=HISTORY_DAYS)
     assert not report.users_created
     assert get_user_model().objects.count() == 0
     assert Household.objects.count() == 100
