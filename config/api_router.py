@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("households.api.urls")),
     path("", include("metering.api.urls")),
     path("", include("pricing.api.urls")),
+    path("", include("billing.api.urls")),
 ]

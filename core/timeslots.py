@@ -5,6 +5,7 @@ A slot is the interval [start, start + 15 min) aligned on the quarter hour. Cale
 """
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -47,3 +48,20 @@ def next_local_midnight(moment: datetime, zone: ZoneInfo | None = None) -> datet
     """The first local midnight strictly after ``moment``, in UTC."""
     zone = zone or local_zone()
     return local_day_start(local_date(moment, zone) + timedelta(days=1), zone)
+
+
+@lru_cache(maxsize=262_144)
+def local_parts(epoch: float) -> tuple[date, int, int]:
+    """(local date, weekday with Monday = 0, minute of the day) of an instant in epoch seconds.
+
+    Cached: the same slot starts recur for every household of a run."""
+    local = datetime.fromtimestamp(epoch, UTC).astimezone(local_zone())
+    return local.date(), local.weekday(), local.hour * 60 + local.minute
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)

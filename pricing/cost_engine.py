@@ -19,12 +19,12 @@ by price before any rounding, so their order never matters.
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from core.timeslots import SLOT, local_zone
+from core.timeslots import SLOT, local_parts, month_start, next_month
 from metering.energy import Floats
 from pricing.choices import LineKind, Weekday
 from pricing.models import PlanVersion, PricePlan
@@ -218,21 +218,19 @@ def _energy_lines(
     tariff: Tariff, slots: SlotSeries, version_of_slot: np.ndarray, quantum: Decimal
 ) -> list[CostLine]:
     """Energy lines: slots grouped by price (computed once per distinct start) then summed."""
-    zone = local_zone()
     distinct, inverse = np.unique(slots.starts, return_inverse=True)
     # A price key: (version, band, multiplier, unit price, weekday when a multiplier applies).
     keys: dict[tuple[int, str, Decimal, Decimal, int], int] = {}
     key_of_start = np.empty(len(distinct), dtype=np.int64)
     version_of_start = np.empty(len(distinct), dtype=np.int64)
     for n, epoch in enumerate(distinct.tolist()):
-        local = datetime.fromtimestamp(epoch, UTC).astimezone(zone)
-        version = tariff.version_at(local.date())
+        day, weekday, minute = local_parts(epoch)
+        version = tariff.version_at(day)
         version_of_start[n] = -1 if version is None else version
         if version is None:
             key_of_start[n] = -1
             continue
-        weekday = local.weekday()
-        name, multiplier, price = tariff.price(version, weekday, local.hour * 60 + local.minute)
+        name, multiplier, price = tariff.price(version, weekday, minute)
         key = (version, name, multiplier, price, weekday if multiplier != 1 else -1)
         key_of_start[n] = keys.setdefault(key, len(keys))
     version_of_slot[:] = version_of_start[inverse]
@@ -285,8 +283,7 @@ def _version_spans(tariff: Tariff, first_day: date, end_day: date) -> dict[int, 
 
 
 def _days_in_month(day: date) -> int:
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return (following - day.replace(day=1)).days
+    return (next_month(day) - month_start(day)).days
 
 
 def _period(start: date, end: date) -> str:

@@ -1,5 +1,7 @@
 """Reads of the pricing domain."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -13,11 +15,11 @@ def price_plan_list() -> QuerySet[PricePlan]:
     )
 
 
-def household_price_plan(*, household: Household) -> PricePlan | None:
-    """The plan the household is on now: its latest subscription that has started."""
+def household_price_plan(*, household: Household, at: datetime | None = None) -> PricePlan | None:
+    """The plan the household is on at ``at`` (now): its latest subscription started by then."""
     subscription = (
-        Subscription.objects.filter(household=household, valid_from__lte=timezone.now())
-        .select_related("price_plan")
+        Subscription.objects.filter(household=household, valid_from__lt=at or timezone.now())
+        .select_related("price_plan__supplier")
         .order_by("-valid_from")
         .first()
     )

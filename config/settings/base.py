@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute="*/15"),
     },
     "readings-prune": {"task": "metering.readings_prune", "schedule": crontab(hour=3, minute=30)},
+    # Last month's invoices, once its slots are final (blocks close after 48 hours).
+    "billing-run": {
+        "task": "billing.billing_run",
+        "schedule": crontab(day_of_month="3", hour=4, minute=0),
+    },
 }
 
 # --- Smartrix ----------------------------------------------------------------------------------

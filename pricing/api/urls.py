@@ -1,7 +1,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from pricing.api.views import HouseholdDailyTotalsApi, PricePlanViewSet
+from pricing.api.views import (
+    HouseholdDailyTotalsApi,
+    HouseholdPlansCompareApi,
+    PricePlanViewSet,
+)
 
 app_name = "pricing-api"
 
@@ -13,5 +17,10 @@ urlpatterns = [
         "households/<int:household_id>/daily-totals",
         HouseholdDailyTotalsApi.as_view(),
         name="daily-totals",
+    ),
+    path(
+        "households/<int:household_id>/price-plans/compare",
+        HouseholdPlansCompareApi.as_view(),
+        name="household-plans-compare",
     ),
 ]

@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 from typing import override
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -14,11 +15,12 @@ from core.exceptions import ApplicationError
 from core.timeslots import local_date
 from households.selectors import household_get_visible
 from metering.api.serializers import kwh
-from pricing.api.serializers import PricePlanSerializer
+from pricing.api.serializers import PlanBillLineSerializer, PricePlanSerializer
+from pricing.comparisons import household_plans_compare
 from pricing.daily_totals import DailyTotals, household_daily_totals
 from pricing.filters import PricePlanFilter
 from pricing.models import PricePlan
-from pricing.selectors import price_plan_list
+from pricing.selectors import household_price_plan, price_plan_list
 
 
 @extend_schema_view(
@@ -73,3 +75,66 @@ class HouseholdDailyTotalsApi(APIView):
         return Response(
             DailyTotalsSerializer(household_daily_totals(household=household, day=day)).data
         )
+
+
+class HouseholdPlansCompareApi(APIView):
+    """The full cost of the household's real consumption under every plan, cheapest first."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["Pricing"],
+        summary="What the household's real consumption would cost under every plan",
+        parameters=[
+            OpenApiParameter("from", str, description="local date YYYY-MM-DD (a month ago)"),
+            OpenApiParameter("to", str, description="local date, included (yesterday)"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, household_id: int) -> Response:
+        household = household_get_visible(user=request.user, household_id=household_id)
+        today = local_date(timezone.now())
+        first_day = _date_param(request, "from", today - timedelta(days=30))
+        end_day = _date_param(request, "to", today - timedelta(days=1)) + timedelta(days=1)
+        if end_day <= first_day or (end_day - first_day).days > 366:
+            raise ApplicationError(
+                "to must follow from, at most a year later.",
+                code="invalid_period",
+                extra={"field": "to"},
+            )
+        current = household_price_plan(household=household)
+        compared = household_plans_compare(
+            household=household, plans=price_plan_list(), first_day=first_day, end_day=end_day
+        )
+        return Response(
+            {
+                "from": first_day,
+                "to": end_day - timedelta(days=1),
+                "current_plan_id": current.plan_id if current else None,
+                "plans": [
+                    {
+                        "plan_id": item.plan.plan_id,
+                        "supplier": item.plan.supplier.name,
+                        "total": float(item.bill.total),
+                        "net_total": float(item.bill.net_total),
+                        "vat_total": float(item.bill.vat_total),
+                        "lines": PlanBillLineSerializer(item.bill.lines, many=True).data,
+                    }
+                    for item in compared
+                ],
+            }
+        )
+
+
+def _date_param(request: Request, name: str, default: date) -> date:
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ApplicationError(
+            f"{name} must be YYYY-MM-DD, not {raw!r}.",
+            code="invalid_period",
+            extra={"field": name},
+        ) from None

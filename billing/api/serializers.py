@@ -1,0 +1,57 @@
+from rest_framework import serializers
+
+from billing.models import Invoice, InvoiceLine
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
+    class Meta:
+        model = InvoiceLine
+        fields = [
+            "position",
+            "kind",
+            "description",
+            "quantity",
+            "unit",
+            "unit_price",
+            "net_amount",
+            "vat_rate",
+            "estimated",
+        ]
+
+
+class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
+    lines = InvoiceLineSerializer(many=True)
+    credit_for = serializers.CharField(source="credit_for.number", default=None)
+    pdf = serializers.HyperlinkedIdentityField(view_name="billing-api:invoice-pdf")
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "state",
+            "household",
+            "month",
+            "issued_at",
+            "paid_at",
+            "voided_at",
+            "credit_for",
+            "supplier_name",
+            "household_name",
+            "household_address",
+            "plan_id",
+            "net_total",
+            "vat_total",
+            "total",
+            "import_kwh",
+            "export_kwh",
+            "estimated_kwh",
+            "cost_without_solar",
+            "cheapest_plan_id",
+            "cost_under_cheapest",
+            "opening_register_kwh",
+            "closing_register_kwh",
+            "lines",
+            "pdf",
+        ]

@@ -1,0 +1,28 @@
+"""Celery tasks of billing: thin wrappers over services."""
+
+from datetime import date, timedelta
+
+from celery import shared_task
+
+
+@shared_task(name="billing.billing_run", ignore_result=True)
+def billing_run(month: str | None = None) -> None:
+    """Issues every household's invoice for ``month`` (YYYY-MM-DD; by default last month)."""
+    from django.utils import timezone
+
+    from billing.services import billing_run as billing_run_service
+    from core.timeslots import local_date, month_start
+
+    this_month = month_start(local_date(timezone.now()))
+    chosen = date.fromisoformat(month) if month else month_start(this_month - timedelta(days=1))
+    billing_run_service(month=chosen)
+
+
+@shared_task(name="billing.invoice_document_render", ignore_result=True)
+def invoice_document_render(invoice_id: int) -> None:
+    from billing.documents import invoice_document_get_or_render
+    from billing.models import Invoice
+
+    invoice = Invoice.objects.filter(pk=invoice_id).first()
+    if invoice is not None:
+        invoice_document_get_or_render(invoice=invoice)

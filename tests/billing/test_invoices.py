@@ -1,0 +1,341 @@
+"""Monthly invoices: lines, estimates, savings, numbering, immutability, isolation, PDFs."""
+
+import hashlib
+import threading
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from rest_framework.test import APIClient
+
+from billing.choices import InvoiceKind, InvoiceLineKind, InvoiceState
+from billing.documents import invoice_document_get_or_render
+from billing.exceptions import InvoiceImmutableError, InvoiceStateError
+from billing.models import Invoice, InvoiceLine
+from billing.services import (
+    billing_run,
+    credit_note_issue,
+    invoice_issue_for_month,
+    invoice_mark_paid,
+)
+from households.models import Household
+from metering.models import HouseholdSlot
+from tests.households.factories import HouseholdFactory, MembershipFactory, UserFactory
+from tests.pricing.factories import PlanVersionFactory, PricePlanFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+BRUSSELS = ZoneInfo("Europe/Brussels")
+D = Decimal
+MONTH = date(2026, 6, 1)  # 30 days
+
+
+def month_slots(
+    household: Household,
+    *,
+    kwh: str = "0.25",
+    export: str = "0",
+    skip: int = 0,
+    first: date = MONTH,
+    days: int = 30,
+) -> None:
+    """Every slot of June 2026 (all but the last ``skip``), complete, same import and export."""
+    start = datetime.combine(first, time.min, tzinfo=BRUSSELS).astimezone(UTC)
+    count = days * 96 - skip
+    HouseholdSlot.objects.bulk_create(
+        HouseholdSlot(
+            household=household,
+            start=start + timedelta(minutes=15 * n),
+            import_kwh=D(kwh),
+            export_kwh=D(export),
+            consumption_kwh=D(kwh),
+            complete=True,
+        )
+        for n in range(count)
+    )
+
+
+def invoice_sequence() -> list[int]:
+    """The sequence numbers issued, in order: gapless means 1, 2, 3..."""
+    numbers = Invoice.objects.exclude(number=None).values_list("number", flat=True)
+    return sorted(int(str(number).split("-")[1]) for number in numbers)
+
+
+@pytest.fixture
+def household() -> Household:
+    household = HouseholdFactory.create(name="Curie", address="6 Curie Lane")
+    plan = PricePlanFactory.create(plan_id="green", supplier__name="Green Co", unit_rate=None)
+    plan.versions.all().delete()
+    PlanVersionFactory.create(
+        plan=plan,
+        energy_rate=D("0.30"),
+        standing_charge_per_day=D("0.50"),
+        feed_in_rate=D("0.05"),
+        vat_rate=D("0.06"),
+    )
+    SubscriptionFactory.create(household=household, price_plan=plan)
+    cheap = PricePlanFactory.create(plan_id="cheap", unit_rate=None)
+    cheap.versions.all().delete()
+    PlanVersionFactory.create(plan=cheap, energy_rate=D("0.20"), vat_rate=D("0.06"))
+    return household
+
+
+def test_an_invoice_has_its_lines_vat_total_and_savings(household: Household) -> None:
+    month_slots(household, kwh="0.25", export="0.05")
+    invoice = invoice_issue_for_month(household=household, month=MONTH)
+    assert invoice is not None
+    lines = [
+        (line.kind, line.quantity, line.unit_price, line.net_amount) for line in invoice.lines.all()
+    ]
+    assert lines == [
+        (InvoiceLineKind.ENERGY, D("720"), D("0.300000"), D("216.00")),  # 2880 × 0.25 kWh
+        (InvoiceLineKind.FEED_IN, D("144"), D("-0.050000"), D("-7.20")),
+        (InvoiceLineKind.STANDING, D("30"), D("0.500000"), D("15.00")),
+        (InvoiceLineKind.VAT, D("223.80"), D("0.060000"), D("13.43")),
+    ]
+    assert (invoice.net_total, invoice.vat_total, invoice.total) == (
+        D("223.80"),
+        D("13.43"),
+        D("237.23"),
+    )
+    assert sum(line.net_amount for line in invoice.lines.all()) == invoice.total
+    assert invoice.state == InvoiceState.ISSUED
+    assert invoice.number == f"{invoice.issued_at.year}-000001"  # type: ignore[union-attr]
+    assert (invoice.household_name, invoice.supplier_name, invoice.plan_id) == (
+        "Curie",
+        "Green Co",
+        "green",
+    )
+    # Without solar: the 720 kWh used all from the grid, nothing fed in.
+    assert invoice.cost_without_solar == ((D("216.00") + D("15.00")) * D("1.06")).quantize(
+        D("0.01")
+    )
+    assert (invoice.cheapest_plan_id, invoice.cost_under_cheapest) == (
+        "cheap",
+        (D("144.00") * D("1.06")).quantize(D("0.01")),
+    )
+
+
+def test_missing_data_is_estimated_and_said_so(household: Household) -> None:
+    month_slots(household, kwh="0.25", skip=96)  # the last day is missing
+    invoice = invoice_issue_for_month(household=household, month=MONTH)
+    assert invoice is not None
+    estimated = [line for line in invoice.lines.all() if line.estimated]
+    assert [(line.quantity, line.description) for line in estimated] == [
+        (D("24"), "Energy, standard rate (estimated)")
+    ]
+    assert invoice.estimated_kwh == D("24")
+    assert invoice.import_kwh == D("720")
+
+
+def test_running_twice_issues_one_invoice_with_gapless_numbers(household: Household) -> None:
+    month_slots(household)
+    others = HouseholdFactory.create_batch(3)
+    plan = household.subscriptions.get().price_plan
+    for other in others:
+        SubscriptionFactory.create(household=other, price_plan=plan)
+    first = billing_run(month=MONTH)
+    second = billing_run(month=MONTH)
+    assert (first.issued, second.issued, second.existing) == (4, 0, 4)
+    assert invoice_sequence() == [1, 2, 3, 4]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_issue_exactly_one_invoice_each(household: Household) -> None:
+    plan = household.subscriptions.get().price_plan
+    homes = [household, *HouseholdFactory.create_batch(11)]
+    for home in homes[1:]:
+        SubscriptionFactory.create(household=home, price_plan=plan)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            billing_run(month=MONTH)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Invoice.objects.count() == len(homes)
+    assert invoice_sequence() == list(range(1, len(homes) + 1))
+
+
+def test_a_run_that_dies_midway_and_is_rerun_leaves_no_gap(
+    household: Household, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from billing import services
+
+    plan = household.subscriptions.get().price_plan
+    homes = [household, *HouseholdFactory.create_batch(4)]
+    for home in homes[1:]:
+        SubscriptionFactory.create(household=home, price_plan=plan)
+    real = services._lines_write
+
+    def die_on_the_third(invoice: Invoice, computed: object) -> None:
+        if invoice.household_id == homes[2].pk:
+            raise SystemExit("worker killed")
+        real(invoice, computed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "_lines_write", die_on_the_third)
+    with pytest.raises(SystemExit):
+        billing_run(month=MONTH)
+    assert Invoice.objects.count() == 2
+    monkeypatch.setattr(services, "_lines_write", real)
+    billing_run(month=MONTH)
+    assert invoice_sequence() == [1, 2, 3, 4, 5]
+
+
+def test_an_issued_invoice_never_changes(household: Household) -> None:
+    month_slots(household)
+    invoice = invoice_issue_for_month(household=household, month=MONTH)
+    assert invoice is not None
+    invoice.total = D("1.00")
+    with pytest.raises(InvoiceImmutableError):
+        invoice.save()
+    with pytest.raises(InvoiceImmutableError):
+        invoice.delete()
+    line = invoice.lines.first()
+    assert line is not None
+    line.net_amount = D("0")
+    with pytest.raises(InvoiceImmutableError):
+        line.save()
+    for statement in (
+        "UPDATE billing_invoice SET total = 0 WHERE id = %s",
+        "DELETE FROM billing_invoice WHERE id = %s",
+        "UPDATE billing_invoiceline SET net_amount = 0 WHERE invoice_id = %s",
+        "DELETE FROM billing_invoiceline WHERE invoice_id = %s",
+        "UPDATE billing_invoice SET state = 'draft' WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="never"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [invoice.pk])
+    invoice.refresh_from_db()
+    assert invoice.total == D("244.86")
+
+
+def test_paid_and_credit_notes_are_the_only_ways_forward(household: Household) -> None:
+    month_slots(household)
+    invoice = invoice_issue_for_month(household=household, month=MONTH)
+    assert invoice is not None
+    note = credit_note_issue(invoice=invoice)
+    assert note.kind == InvoiceKind.CREDIT_NOTE
+    assert note.credit_for == invoice
+    assert note.total == -invoice.total
+    assert sum(line.net_amount for line in note.lines.all()) == note.total
+    assert int(note.number.split("-")[1]) == int(invoice.number.split("-")[1]) + 1  # type: ignore[union-attr]
+    with pytest.raises(InvoiceStateError):
+        credit_note_issue(invoice=invoice)
+    paid = invoice_mark_paid(invoice=invoice)
+    assert paid.state == InvoiceState.PAID
+    with pytest.raises(InvoiceStateError):
+        invoice_mark_paid(invoice=paid)
+
+
+def test_the_admin_shows_issued_invoices_read_only(household: Household) -> None:
+    month_slots(household)
+    invoice = invoice_issue_for_month(household=household, month=MONTH)
+    assert invoice is not None
+    client = Client()
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/billing/invoice/{invoice.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="total"' not in page.content  # shown, not editable
+    client.post(f"/admin/billing/invoice/{invoice.pk}/change/", {"total": "1.00"})
+    client.post(f"/admin/billing/invoice/{invoice.pk}/delete/", {"post": "yes"})
+    invoice.refresh_from_db()
+    assert invoice.total != D("1.00")
+    assert Invoice.objects.filter(pk=invoice.pk).exists()
+
+
+def test_members_read_their_invoices_and_pdfs_others_get_404(household: Household) -> None:
+    month_slots(household)
+    invoice = invoice_issue_for_month(household=household, month=MONTH)
+    assert invoice is not None
+    member = APIClient()
+    member.force_authenticate(MembershipFactory.create(household=household).user)
+    listing = member.get("/api/v1/invoices/").json()
+    assert [i["number"] for i in listing["results"]] == [invoice.number]
+    detail = member.get(f"/api/v1/invoices/{invoice.pk}/").json()
+    assert detail["total"] == "244.86"  # (720 kWh × 0.30 + 30 days × 0.50) × 1.06
+    assert len(detail["lines"]) == 3
+    pdf = member.get(f"/api/v1/invoices/{invoice.pk}/pdf")
+    assert pdf.status_code == 200
+    body = b"".join(pdf.streaming_content)  # type: ignore[attr-defined]
+    assert body.startswith(b"%PDF")
+    assert pdf["X-Content-SHA256"] == hashlib.sha256(body).hexdigest()
+    assert invoice_document_get_or_render(invoice=invoice).sha256 == pdf["X-Content-SHA256"]
+
+    stranger = APIClient()
+    stranger.force_authenticate(MembershipFactory.create().user)
+    for path in (f"/api/v1/invoices/{invoice.pk}/", f"/api/v1/invoices/{invoice.pk}/pdf"):
+        theirs, missing = stranger.get(path), stranger.get(path.replace(str(invoice.pk), "999999"))
+        assert theirs.status_code == missing.status_code == 404
+        assert theirs.json() == missing.json()
+    assert member.patch(f"/api/v1/invoices/{invoice.pk}/", {"total": "0"}).status_code == 405
+
+
+def test_the_month_estimate_projects_from_recent_weeks(household: Household) -> None:
+    from billing.estimate import household_month_estimate
+
+    month_slots(household, kwh="0.25", first=date(2026, 5, 1), days=31)
+    month_slots(household, kwh="0.25")
+    # Mid-June: the first 14 days happened; the rest projects from the weeks before.
+    now = datetime(2026, 6, 15, 0, 0, tzinfo=BRUSSELS)
+    estimate = household_month_estimate(household=household, now=now)
+    assert estimate.plan_id == "green"
+    assert 0.45 < estimate.elapsed_share < 0.48
+    # so far: 14 days × 24 kWh × 0.30 + the standing charge up to today included, with VAT
+    assert estimate.so_far == ((D("100.80") + D("7.50")) * D("1.06")).quantize(D("0.01"))
+    assert estimate.low == estimate.projected_total == estimate.high  # every week alike
+    assert estimate.projected_total == ((D("216.00") + D("15.00")) * D("1.06")).quantize(D("0.01"))
+    member = APIClient()
+    member.force_authenticate(MembershipFactory.create(household=household).user)
+    assert member.get(f"/api/v1/households/{household.pk}/estimate").status_code == 200
+
+
+def test_the_plan_comparison_prices_real_consumption_under_every_plan(
+    household: Household,
+) -> None:
+    month_slots(household, kwh="0.25")
+    member = APIClient()
+    member.force_authenticate(MembershipFactory.create(household=household).user)
+    response = member.get(
+        f"/api/v1/households/{household.pk}/price-plans/compare",
+        {"from": "2026-06-01", "to": "2026-06-30"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["current_plan_id"] == "green"
+    assert [(p["plan_id"], p["total"]) for p in body["plans"]] == [
+        ("cheap", float((D("144.00") * D("1.06")).quantize(D("0.01")))),
+        ("green", float((D("231.00") * D("1.06")).quantize(D("0.01")))),
+    ]
+
+
+def test_lines_of_a_draft_can_be_written_but_not_of_an_issued_one(household: Household) -> None:
+    month_slots(household)
+    invoice = invoice_issue_for_month(household=household, month=MONTH)
+    assert invoice is not None
+    with pytest.raises(InvoiceImmutableError):
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            position=99,
+            kind="energy",
+            description="x",
+            quantity=D(1),
+            unit="kWh",
+            unit_price=D(1),
+            net_amount=D(1),
+            vat_rate=D(0),
+        )
