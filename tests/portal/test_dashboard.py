@@ -13,8 +13,8 @@ from metering.choices import AutarkyLevel, MeterKind
 from metering.flows import Resolution, community_autarky, household_autarky, household_flows
 from metering.live import household_power_now
 from metering.models import AutarkyState
-from pricing.daily_totals import household_daily_totals
 from portal.dashboard import autarky_periods
+from pricing.daily_totals import household_daily_totals
 from tests.households.factories import HouseholdFactory, MembershipFactory
 from tests.metering.factories import MeterFactory, feed
 from tests.portal.conftest import DAY, client_for

@@ -43,9 +43,7 @@ def test_a_member_sees_their_own_notifications_and_the_unread_count(
     assert notification_unread_count(user=member) == 2
 
 
-def test_marking_read_with_htmx_swaps_the_item_and_the_count(
-    member: User, home: Household
-) -> None:
+def test_marking_read_with_htmx_swaps_the_item_and_the_count(member: User, home: Household) -> None:
     first = notify(member, home, "Your home is autarkic")
     notify(member, home, "Hilltop is autarkic")
     client = client_for(member)
@@ -69,9 +67,7 @@ def test_marking_read_without_javascript_redirects_back(member: User, home: Hous
     assert notification.read_at is not None
 
 
-def test_another_users_notification_is_404_and_stays_unread(
-    member: User, home: Household
-) -> None:
+def test_another_users_notification_is_404_and_stays_unread(member: User, home: Household) -> None:
     theirs = notify(UserFactory.create(), home, "Theirs")
     response = client_for(member).post(f"/notifications/{theirs.pk}/read")
     assert response.status_code == 404

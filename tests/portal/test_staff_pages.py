@@ -53,7 +53,7 @@ def test_the_grid_page_shows_the_overview_and_the_alerts(staff: User, home: Hous
     html = response.content.decode()
     assert f'data-grid="consumption-kwh">{expected.total.consumption_kwh:.1f} kWh' in html
     assert f'data-grid="production-kwh">{expected.total.production_kwh:.1f} kWh' in html
-    assert "<th scope=\"row\">Hilltop</th>" in html
+    assert '<th scope="row">Hilltop</th>' in html
     kinds = [(alert.kind, alert.meter_id) for alert in response.context["alerts"]]
     assert (AlertKind.METER_SILENT, "battery-7") in kinds
     assert (AlertKind.ROLLUP_FAULTY, grid.meter_id) in kinds
@@ -90,5 +90,3 @@ def test_the_admin_links_the_staff_pages(staff: User) -> None:
     html = client_for(staff).get("/admin/").content.decode()
     assert 'href="/admin/usage-overview/"' in html
     assert 'href="/operator/grid/"' in html
-
-
