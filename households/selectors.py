@@ -44,3 +44,7 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(user_id=int(user.pk)).select_related("household")
+
+
+def notification_unread_count(*, user: User) -> int:
+    return notification_list(user=user).filter(read_at__isnull=True).count()

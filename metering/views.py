@@ -32,14 +32,38 @@ def usage_overview_page(request: HttpRequest) -> HttpResponse:
             period = period_from_query(params, max_days=366)
         except InvalidPeriodError as exc:
             error = exc.message
-    community = Community.objects.filter(pk=int(params.get("community") or 0)).first()
+    raw_community = params.get("community", "")
+    community = (
+        Community.objects.filter(pk=int(raw_community)).first() if raw_community.isdigit() else None
+    )
     overview = usage_overview(period=period, community=community)
+    # One chart per community: its average day, kWh per local hour (static/js/charts.js).
+    charts = [
+        {
+            "id": f"profile-{usage.id}",
+            "name": usage.name,
+            "spec": {
+                "type": "bar",
+                "unit": "kWh per hour, average day",
+                "labels": [f"{hour:02d}:00" for hour in range(24)],
+                "series": [
+                    {
+                        "label": "Consumption",
+                        "data": [float(kwh) for kwh in usage.profile_kwh],
+                        "color": "#0b4f8a",
+                    }
+                ],
+            },
+        }
+        for usage in overview.communities
+    ]
     return render(
         request,
         "metering/usage_overview.html",
         {
             "title": "Usage overview",
             "overview": overview,
+            "charts": charts,
             "communities": Community.objects.all(),
             "community": community,
             "error": error,

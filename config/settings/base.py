@@ -4,6 +4,7 @@ With no variables set, everything runs embedded: SQLite (WAL) and kombu's filesy
 under ``var/``. Set ``DATABASE_URL`` and ``REDIS_URL`` to run the same code on Postgres and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     # Ours, in dependency order: a lower app never imports a higher one.
     "core",
     "households",
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: answers locked-out logins
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,7 +110,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "login"
+# Repeated failed logins (portal and admin) lock that username from that address for a while.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Time and language -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -257,6 +273,10 @@ SLOTS_ROLLUP_CHUNK_BLOCKS = env.int("SLOTS_ROLLUP_CHUNK_BLOCKS", default=500)
 AUTARKY_WINDOW_DAYS = env.int("AUTARKY_WINDOW_DAYS", default=7)
 AUTARKY_ENTER = env.float("AUTARKY_ENTER", default=0.95)
 AUTARKY_LEAVE = env.float("AUTARKY_LEAVE", default=0.85)
+# A meter whose last reading is older than this says nothing about now: it is an alert.
+METERING_SILENT_AFTER_MINUTES = env.int("METERING_SILENT_AFTER_MINUTES", default=15)
+# How often the portal's live figures refresh (htmx polling).
+PORTAL_LIVE_REFRESH_SECONDS = env.int("PORTAL_LIVE_REFRESH_SECONDS", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Smartrix Grid <noreply@smartrix.example>")
 # Device messages: the broker the simulator and `manage.py ingest_broker` use (the Celery broker
 # unless told otherwise; RabbitMQ or Redis through kombu), and the MQTT broker of

@@ -83,6 +83,18 @@ def test_the_demo_serves_the_joi_api(
     assert all(r["reading"] >= 0 for r in readings)
 
 
+def test_the_demo_serves_the_portal_and_its_static_files(
+    running_stack: subprocess.Popen[bytes], embedded_env: dict[str, str]
+) -> None:
+    base = f"http://127.0.0.1:{embedded_env['SMARTRIX_PORT']}"
+    with urllib.request.urlopen(f"{base}/accounts/login/", timeout=10) as response:  # noqa: S310
+        assert response.status == 200
+        assert b"Log in" in response.read()
+    for asset in ("css/smartrix.css", "vendor/chartjs/chart.umd.min.js"):
+        with urllib.request.urlopen(f"{base}/static/{asset}", timeout=10) as response:  # noqa: S310
+            assert response.status == 200
+
+
 def test_a_task_runs_through_the_real_worker(
     running_stack: subprocess.Popen[bytes], embedded_env: dict[str, str]
 ) -> None:

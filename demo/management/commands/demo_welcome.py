@@ -21,6 +21,8 @@ class Command(BaseCommand):
                 [
                     "",
                     "Smartrix Grid — the PowerDale demo is starting (Ctrl-C stops everything)",
+                    f"  Portal (households)     {base}/",
+                    f"  Grid (operator)         {base}/operator/grid/",
                     f"  Admin (energy company)  {base}/admin/",
                     f"  API docs                {base}/api/docs/",
                     f"  JOI API                 {base}/readings/read/smart-meter-0",

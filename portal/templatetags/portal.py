@@ -1,0 +1,20 @@
+"""Template tags of the portal's layout."""
+
+from django import template
+from django.http import HttpRequest
+
+from households.selectors import notification_unread_count
+
+register = template.Library()
+
+
+@register.simple_tag
+def unread_notifications(request: HttpRequest) -> int:
+    """How many of the user's notifications are unread (the count in the header)."""
+    return notification_unread_count(user=request.user)
+
+
+@register.filter
+def absolute(value: float) -> float:
+    """A power without its sign, where the label already says which way it flows."""
+    return abs(value)

@@ -1,0 +1,180 @@
+"""The portal in a real browser: Playwright driving Debian's Chromium (never a downloaded one)
+against pytest-django's live server, with a household fed real readings through the rollup.
+
+Screenshots of every page land in test-artifacts/.
+"""
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connections
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from core.timeslots import local_date, local_day_start
+from households.models import Household, Notification
+from metering.choices import MeterKind
+from metering.services.rollup import slots_rollup
+from tests.households.factories import (
+    CommunityFactory,
+    HouseholdFactory,
+    MembershipFactory,
+    UserFactory,
+)
+from tests.metering.factories import MeterFactory, feed
+from tests.pricing.factories import SubscriptionFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "powerdale"  # noqa: S105 - the demo's password
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does)")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        # The ORM calls made while Playwright's loop runs got connections of their own.
+        connections.close_all()
+        browser.close()
+
+
+@pytest.fixture
+def home() -> Household:
+    """Pierre & Marie's home: grid and solar meters read every minute since yesterday's local
+    midnight, through ingestion and the rollup; an unread notification."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    household = HouseholdFactory.create(
+        name="Pierre & Marie's home", community=CommunityFactory.create(name="Hilltop")
+    )
+    SubscriptionFactory.create(household=household)
+    grid = MeterFactory.create(household=household, kind=MeterKind.GRID)
+    solar = MeterFactory.create(household=household, kind=MeterKind.PRODUCTION)
+    start = local_day_start(local_date(now) - timedelta(days=1))
+    minutes = int((now - start) / timedelta(minutes=1))
+    feed(grid, 0.8, start, minutes)
+    feed(solar, 1.5, start, minutes)
+    slots_rollup(now=now)
+    for username in ("pierre", "marie"):
+        user = UserFactory.create(username=username, password=PASSWORD)
+        MembershipFactory.create(household=household, user=user)
+    Notification.objects.create(
+        user=User.objects.get(username="pierre"),
+        household=household,
+        kind="autarky",
+        title="Your home is autarkic",
+        body="Over the last 7 days your home made 96 % of what it used.",
+        dedupe_key="autarky-household-1",
+    )
+    return household
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_household_uses_the_portal(
+    browser: Browser, live_server: LiveServer, home: Household, settings: Settings
+) -> None:
+    settings.PORTAL_LIVE_REFRESH_SECONDS = 1
+    other = HouseholdFactory.create(name="The neighbours")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, live_server.url, "pierre")
+
+    # Today's graph, with data, drawn by the vendored Chart.js.
+    expect(page).to_have_url(f"{live_server.url}/households/{home.pk}/")
+    expect(page.get_by_role("heading", name="Pierre & Marie's home")).to_be_visible()
+    expect(page.locator("#day-chart")).to_have_attribute("data-drawn", "true")
+    expect(page.locator('[data-total="solar"]')).not_to_have_text("0.00 kWh")
+    expect(page.locator('[data-figure="grid"]')).to_have_text("0.80 kW")
+    shot(page, "portal-dashboard-today")
+
+    # The live figures follow a new reading without a reload.
+    grid = home.meters.get(kind=MeterKind.GRID)
+    feed(grid, -1.75, timezone.now(), 0)
+    expect(page.locator('[data-figure="grid"]')).to_have_text("1.75 kW", timeout=10_000)
+    expect(page.get_by_text("Fed to the grid")).to_be_visible()
+
+    # The previous day.
+    yesterday = local_date(timezone.now()) - timedelta(days=1)
+    page.get_by_role("link", name="← Previous day").click()
+    expect(page).to_have_url(f"{live_server.url}/households/{home.pk}/?date={yesterday}")
+    expect(page.locator("#day-chart")).to_have_attribute("data-drawn", "true")
+    expect(page.get_by_role("heading", name=f"{yesterday:%A} {yesterday.day}")).to_be_visible()
+    shot(page, "portal-dashboard-previous-day")
+
+    # A notification: read it, and the unread count drops.
+    badge = page.locator("#unread-count")
+    expect(badge).to_have_text("1")
+    page.get_by_role("link", name="Notifications").click()
+    expect(page.get_by_text("Your home is autarkic", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Mark as read").click()
+    expect(badge).to_have_text("0")
+    expect(page.locator("#notifications").get_by_text(re.compile(r"^Read \d"))).to_be_visible()
+    shot(page, "portal-notifications")
+
+    # Another household's page is 404.
+    response = page.goto(f"{live_server.url}/households/{other.pk}/")
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    shot(page, "portal-404")
+
+    # A phone sees the same page, readable.
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    log_in(phone, live_server.url, "marie")
+    expect(phone.locator("#day-chart")).to_have_attribute("data-drawn", "true")
+    shot(phone, "portal-dashboard-phone")
+
+
+def test_staff_reach_the_usage_overview_and_the_grid(
+    browser: Browser, live_server: LiveServer, home: Household
+) -> None:
+    UserFactory.create(username="charles", password=PASSWORD, is_staff=True, is_superuser=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, live_server.url, "charles")
+    expect(page.get_by_role("heading", name="Households")).to_be_visible()
+    shot(page, "portal-staff-households")
+
+    page.get_by_role("link", name="Usage overview").click()
+    expect(page.get_by_role("heading", name="Average day per community")).to_be_visible()
+    expect(page.locator("canvas[data-chart]").first).to_have_attribute("data-drawn", "true")
+    shot(page, "admin-usage-overview")
+
+    page.get_by_role("link", name="Grid", exact=True).click()
+    expect(page.get_by_role("heading", name="The grid")).to_be_visible()
+    expect(page.locator("#grid-chart")).to_have_attribute("data-drawn", "true")
+    expect(page.locator("#grid-communities")).to_contain_text("Hilltop")
+    expect(page.locator('[data-grid="meters"]')).to_have_text("2")
+    shot(page, "operator-grid")
