@@ -16,7 +16,7 @@ export SMARTRIX_PORT
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smartrix
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help install install-dev run test lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim clean
+.PHONY: help install install-dev run test lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing clean
 
 help:
 	@echo "make run    set up and start the live PowerDale demo on http://127.0.0.1:$(SMARTRIX_PORT)/"
@@ -82,3 +82,6 @@ bench-dsmr: install-dev
 
 bench-sim: install-dev
 	$(BIN)/python -m bench.sim
+
+bench-billing: install-dev
+	$(BIN)/python -m bench.billing

@@ -1,20 +1,25 @@
 """A household's slots for billing: measured where complete, estimated from the household's
-own profile where data is missing or incomplete (same weekday and time of day over the
-preceding weeks and the month itself)."""
+own profile where data is missing or incomplete (the mean of the same weekday and time of day
+over the preceding four weeks and the month itself)."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from django.db.models import FloatField
-from django.db.models.functions import Cast
 
 from core.timeslots import SLOT, local_day_start, local_parts
 from households.models import Household
-from metering.models import HouseholdSlot
+from metering.flows import household_slot_arrays
 from pricing.cost_engine import SlotSeries
 
 PROFILE_DAYS = 28
 SLOTS_PER_WEEK = 7 * 96
+
+
+@dataclass(frozen=True, slots=True)
+class BillingSeries:
+    actual: SlotSeries  # import and export, estimated where data is missing
+    without_solar: SlotSeries  # consumption as import, nothing exported
 
 
 def _week_slot(epochs: np.ndarray) -> np.ndarray:
@@ -26,57 +31,40 @@ def _week_slot(epochs: np.ndarray) -> np.ndarray:
     )
 
 
-def household_billing_series(*, household: Household, first_day: date, end_day: date) -> SlotSeries:
+def _profile(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    counts = np.bincount(keys, minlength=SLOTS_PER_WEEK)
+    fallback = values.mean() if len(values) else 0.0
+    sums = np.bincount(keys, weights=values, minlength=SLOTS_PER_WEEK)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), fallback)
+
+
+def household_billing_series(
+    *, household: Household, first_day: date, end_day: date
+) -> BillingSeries:
     """Every slot of the local days [first_day, end_day), measured or estimated."""
     start, end = local_day_start(first_day), local_day_start(end_day)
-    rows = list(
-        HouseholdSlot.objects.filter(
-            household=household, start__gte=start - timedelta(days=PROFILE_DAYS), start__lt=end
-        ).values_list(
-            "start",
-            Cast("import_kwh", FloatField()),
-            Cast("export_kwh", FloatField()),
-            "complete",
-        )
+    slots = household_slot_arrays(
+        household_id=household.pk, start=start - timedelta(days=PROFILE_DAYS), end=end
     )
-    times = np.array([r[0].timestamp() for r in rows], dtype=np.float64)
-    imports = np.array([r[1] for r in rows], dtype=np.float64)
-    exports = np.array([r[2] for r in rows], dtype=np.float64)
-    complete = np.array([r[3] for r in rows], dtype=bool)
-    in_period = times >= start.timestamp()
-    measured = in_period & complete
-
+    measured = (slots.starts >= start.timestamp()) & slots.complete
     expected = np.arange(start.timestamp(), end.timestamp(), SLOT.total_seconds())
-    missing = expected[~np.isin(expected, times[measured])]
-    if len(missing) == 0:
-        return SlotSeries(
-            times[measured],
-            imports[measured],
-            exports[measured],
-            np.zeros(int(measured.sum()), dtype=bool),
-        )
-    known = complete
-    keys = _week_slot(times[known])
-    counts = np.bincount(keys, minlength=SLOTS_PER_WEEK)
-    mean_import = imports[known].mean() if known.any() else 0.0
-    mean_export = exports[known].mean() if known.any() else 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        profile_import = np.where(
-            counts > 0,
-            np.bincount(keys, weights=imports[known], minlength=SLOTS_PER_WEEK) / counts,
-            mean_import,
-        )
-        profile_export = np.where(
-            counts > 0,
-            np.bincount(keys, weights=exports[known], minlength=SLOTS_PER_WEEK) / counts,
-            mean_export,
-        )
+    missing = expected[~np.isin(expected, slots.starts[measured])]
+    starts = np.concatenate([slots.starts[measured], missing])
+    estimated = np.concatenate(
+        [np.zeros(int(measured.sum()), dtype=bool), np.ones(len(missing), dtype=bool)]
+    )
+    known_keys = _week_slot(slots.starts[slots.complete]) if len(missing) else np.zeros(0, int)
     missing_keys = _week_slot(missing)
-    return SlotSeries(
-        starts=np.concatenate([times[measured], missing]),
-        imports=np.concatenate([imports[measured], profile_import[missing_keys]]),
-        exports=np.concatenate([exports[measured], profile_export[missing_keys]]),
-        estimated=np.concatenate(
-            [np.zeros(int(measured.sum()), dtype=bool), np.ones(len(missing), dtype=bool)]
+
+    def filled(values: np.ndarray) -> np.ndarray:
+        if not len(missing):
+            return values[measured]
+        profile = _profile(known_keys, values[slots.complete])
+        return np.concatenate([values[measured], profile[missing_keys]])
+
+    return BillingSeries(
+        actual=SlotSeries(starts, filled(slots.imports), filled(slots.exports), estimated),
+        without_solar=SlotSeries(
+            starts, filled(slots.consumption), np.zeros(len(starts)), estimated
         ),
     )

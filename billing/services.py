@@ -22,12 +22,12 @@ from billing.exceptions import InvoiceStateError
 from billing.models import Invoice, InvoiceCounter, InvoiceLine
 from core.timeslots import local_day_start, month_start, next_month
 from households.models import Household
-from pricing.comparisons import household_slot_series
 from pricing.cost_engine import Bill, SlotSeries, Tariff, bill
 from pricing.models import PricePlan
 from pricing.selectors import household_price_plan, price_plan_list
 
 logger = logging.getLogger(__name__)
+PDF_CHUNK = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +48,13 @@ def invoice_compute(
     and under the cheapest plan."""
     first_day, end_day = month_start(month), next_month(month)
     tariffs = tariffs or {p.plan_id: Tariff(p) for p in price_plan_list()}
-    slots = household_billing_series(household=household, first_day=first_day, end_day=end_day)
+    series = household_billing_series(household=household, first_day=first_day, end_day=end_day)
 
-    def priced(tariff: Tariff, series: SlotSeries = slots) -> Bill:
-        return bill(tariff=tariff, slots=series, first_day=first_day, end_day=end_day)
+    def priced(tariff: Tariff, slots: SlotSeries = series.actual) -> Bill:
+        return bill(tariff=tariff, slots=slots, first_day=first_day, end_day=end_day)
 
     actual = priced(tariffs[plan.plan_id])
-    without_solar = priced(
-        tariffs[plan.plan_id],
-        household_slot_series(
-            household=household, first_day=first_day, end_day=end_day, without_solar=True
-        ),
-    )
+    without_solar = priced(tariffs[plan.plan_id], series.without_solar)
     cheapest_id, cheapest = min(
         ((plan_id, priced(tariff).total) for plan_id, tariff in tariffs.items()),
         key=lambda item: (item[1], item[0]),
@@ -71,7 +66,11 @@ def invoice_compute(
 
 
 def invoice_issue_for_month(
-    *, household: Household, month: date, tariffs: dict[str, Tariff] | None = None
+    *,
+    household: Household,
+    month: date,
+    tariffs: dict[str, Tariff] | None = None,
+    render_pdf: bool = True,
 ) -> Invoice | None:
     """The household's invoice for the month, issued now if it was not yet; None when the
     household had no plan. Safe to run twice, or in two workers at once."""
@@ -110,7 +109,8 @@ def invoice_issue_for_month(
     except IntegrityError:
         # Another worker issued it first: theirs stands, and this attempt left nothing.
         return existing.get()
-    transaction.on_commit(lambda: _render_later(invoice.pk))
+    if render_pdf:
+        transaction.on_commit(lambda: _render_later([invoice.pk]))
     return invoice
 
 
@@ -158,7 +158,7 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
             ]
         )
         _issue(note)
-    transaction.on_commit(lambda: _render_later(note.pk))
+    transaction.on_commit(lambda: _render_later([note.pk]))
     return note
 
 
@@ -190,12 +190,15 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
             "household_id", flat=True
         )
     )
+    issued: list[int] = []
     for household in chosen:
         if household.pk in already:
             report.existing += 1
             continue
         try:
-            invoice = invoice_issue_for_month(household=household, month=month, tariffs=tariffs)
+            invoice = invoice_issue_for_month(
+                household=household, month=month, tariffs=tariffs, render_pdf=False
+            )
         except Exception:
             logger.exception("invoice of household %s for %s failed", household.pk, month)
             report.failed.append(household.pk)
@@ -204,6 +207,11 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
             report.without_plan += 1
         else:
             report.issued += 1
+            issued.append(invoice.pk)
+    # PDFs are rendered by workers, a chunk a task (one broker message per invoice would cost
+    # more than issuing it).
+    for first in range(0, len(issued), PDF_CHUNK):
+        _render_later(issued[first : first + PDF_CHUNK])
     return report
 
 
@@ -291,7 +299,7 @@ def _registers(
     return values[0], values[1]
 
 
-def _render_later(invoice_id: int) -> None:
-    from billing.tasks import invoice_document_render as invoice_document_render_task
+def _render_later(invoice_ids: list[int]) -> None:
+    from billing.tasks import invoice_documents_render as invoice_documents_render_task
 
-    invoice_document_render_task.delay(invoice_id)
+    invoice_documents_render_task.delay(invoice_ids)

@@ -18,11 +18,11 @@ def billing_run(month: str | None = None) -> None:
     billing_run_service(month=chosen)
 
 
-@shared_task(name="billing.invoice_document_render", ignore_result=True)
-def invoice_document_render(invoice_id: int) -> None:
+@shared_task(name="billing.invoice_documents_render", ignore_result=True)
+def invoice_documents_render(invoice_ids: list[int]) -> None:
+    """Renders the PDFs of issued invoices that have none yet (safe to run twice)."""
     from billing.documents import invoice_document_get_or_render
     from billing.models import Invoice
 
-    invoice = Invoice.objects.filter(pk=invoice_id).first()
-    if invoice is not None:
+    for invoice in Invoice.objects.filter(pk__in=invoice_ids, document__isnull=True):
         invoice_document_get_or_render(invoice=invoice)

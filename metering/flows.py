@@ -10,6 +10,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncHour, TruncMonth
 
@@ -154,3 +157,45 @@ def _autarky(
     ratio = None if used <= 0 else min(max(1.0 - float(imported / used), 0.0), 1.0)
     self_use = None if produced <= 0 else min(max(1.0 - float(exported / produced), 0.0), 1.0)
     return Autarky(ratio, imported, used, produced, exported, self_use)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotArrays:
+    """A household's slots as arrays (epoch seconds and floats), for pricing in bulk."""
+
+    starts: npt.NDArray[np.float64]
+    imports: npt.NDArray[np.float64]
+    exports: npt.NDArray[np.float64]
+    consumption: npt.NDArray[np.float64]
+    complete: npt.NDArray[np.bool_]
+
+
+def household_slot_arrays(*, household_id: int, start: datetime, end: datetime) -> SlotArrays:
+    """The household's slots in [start, end), in time order."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT extract(epoch FROM start)::float8, import_kwh::float8, "
+                "export_kwh::float8, consumption_kwh::float8, complete "
+                "FROM metering_householdslot WHERE household_id = %s AND start >= %s "
+                "AND start < %s ORDER BY start",
+                [household_id, start, end],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = [
+            (moment.timestamp(), float(imp), float(exp), float(used), complete)
+            for moment, imp, exp, used, complete in HouseholdSlot.objects.filter(
+                household_id=household_id, start__gte=start, start__lt=end
+            )
+            .order_by("start")
+            .values_list("start", "import_kwh", "export_kwh", "consumption_kwh", "complete")
+        ]
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+    return SlotArrays(
+        starts=np.array(columns[0], dtype=np.float64),
+        imports=np.array(columns[1], dtype=np.float64),
+        exports=np.array(columns[2], dtype=np.float64),
+        consumption=np.array(columns[3], dtype=np.float64),
+        complete=np.array(columns[4], dtype=bool),
+    )

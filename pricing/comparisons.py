@@ -11,7 +11,7 @@ import numpy as np
 from core.timeslots import SLOT, local_date, local_day_start, local_zone, slot_start
 from households.models import Household
 from metering.energy import Sample, energy_by_bucket, samples_as_arrays
-from metering.models import HouseholdSlot
+from metering.flows import household_slot_arrays
 from pricing.cost_engine import COMPARISON_QUANTUM, Bill, SlotSeries, Tariff, bill
 from pricing.models import PricePlan
 
@@ -70,16 +70,18 @@ def household_slot_series(
 ) -> SlotSeries:
     """The household's slots over local days; ``without_solar``: as if everything it used
     had come from the grid and nothing had been fed in (no panels, no battery)."""
-    slots = HouseholdSlot.objects.filter(
-        household=household,
-        start__gte=local_day_start(first_day),
-        start__lt=local_day_start(end_day),
+    arrays = household_slot_arrays(
+        household_id=household.pk,
+        start=local_day_start(first_day),
+        end=local_day_start(end_day),
     )
-    if without_solar:
-        return SlotSeries.of(
-            (start, used, 0) for start, used in slots.values_list("start", "consumption_kwh")
-        )
-    return SlotSeries.of(slots.values_list("start", "import_kwh", "export_kwh"))
+    nothing = np.zeros(len(arrays.starts))
+    return SlotSeries(
+        arrays.starts,
+        arrays.consumption if without_solar else arrays.imports,
+        nothing if without_solar else arrays.exports,
+        np.zeros(len(arrays.starts), dtype=bool),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from core.timeslots import SLOT, local_parts, month_start, next_month
-from metering.energy import Floats
+from metering.energy import Floats, Ints
 from pricing.choices import LineKind, Weekday
 from pricing.models import PlanVersion, PricePlan
 
@@ -37,6 +37,9 @@ KW = Decimal("0.001")
 PRICE = Decimal("0.000001")
 SLOTS_PER_HOUR = Decimal(3600) / Decimal(int(SLOT.total_seconds()))
 ZERO = Decimal(0)
+CLASSIFIED_KEPT = 64
+# A price: (version index, band, weekday multiplier, unit price, weekday when multiplied or -1).
+PriceKey = tuple[int, str, Decimal, Decimal, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +120,35 @@ class Tariff:
         self.versions = list(versions)
         self._starts = [v.valid_from for v in self.versions]
         self._prices: dict[tuple[int, int, int], tuple[str, Decimal, Decimal]] = {}
+        self._classified: dict[tuple[int, int], tuple[Ints, Ints, dict[PriceKey, int]]] = {}
 
     def version_at(self, day: date) -> int | None:
         """Index of the version in force on a local day, None before the first."""
         index = bisect_right(self._starts, day) - 1
         return index if index >= 0 else None
+
+    def classify(self, starts: Floats) -> tuple[Ints, Ints, dict[PriceKey, int]]:
+        """For distinct slot starts: each one's price key index and version index (-1 before
+        the first version), and the keys. Cached: a run prices the same month's starts for
+        every household."""
+        cache_key = (len(starts), hash(starts.tobytes()))
+        if cache_key not in self._classified:
+            keys: dict[PriceKey, int] = {}
+            key_of_start = np.full(len(starts), -1, dtype=np.int64)
+            version_of_start = np.full(len(starts), -1, dtype=np.int64)
+            for n, epoch in enumerate(starts.tolist()):
+                day, weekday, minute = local_parts(epoch)
+                version = self.version_at(day)
+                if version is None:
+                    continue
+                version_of_start[n] = version
+                name, multiplier, price = self.price(version, weekday, minute)
+                key = (version, name, multiplier, price, weekday if multiplier != 1 else -1)
+                key_of_start[n] = keys.setdefault(key, len(keys))
+            if len(self._classified) > CLASSIFIED_KEPT:
+                self._classified.clear()
+            self._classified[cache_key] = (key_of_start, version_of_start, keys)
+        return self._classified[cache_key]
 
     def price(self, version: int, weekday: int, minute: int) -> tuple[str, Decimal, Decimal]:
         """(band name, multiplier, unit price) of energy at a local weekday and minute."""
@@ -219,20 +246,7 @@ def _energy_lines(
 ) -> list[CostLine]:
     """Energy lines: slots grouped by price (computed once per distinct start) then summed."""
     distinct, inverse = np.unique(slots.starts, return_inverse=True)
-    # A price key: (version, band, multiplier, unit price, weekday when a multiplier applies).
-    keys: dict[tuple[int, str, Decimal, Decimal, int], int] = {}
-    key_of_start = np.empty(len(distinct), dtype=np.int64)
-    version_of_start = np.empty(len(distinct), dtype=np.int64)
-    for n, epoch in enumerate(distinct.tolist()):
-        day, weekday, minute = local_parts(epoch)
-        version = tariff.version_at(day)
-        version_of_start[n] = -1 if version is None else version
-        if version is None:
-            key_of_start[n] = -1
-            continue
-        name, multiplier, price = tariff.price(version, weekday, minute)
-        key = (version, name, multiplier, price, weekday if multiplier != 1 else -1)
-        key_of_start[n] = keys.setdefault(key, len(keys))
+    key_of_start, version_of_start, keys = tariff.classify(distinct)
     version_of_slot[:] = version_of_start[inverse]
     slot_keys = key_of_start[inverse]
     priced = slot_keys >= 0
