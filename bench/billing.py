@@ -83,7 +83,10 @@ def main() -> None:
                 elapsed < 30 if size >= 2000 // scale else None,
             )
         )
-    numbers = sorted(int(n.split("-")[1]) for n in Invoice.objects.values_list("number", flat=True))
+    numbers = sorted(
+        int(str(number).split("-")[1])
+        for number in Invoice.objects.values_list("number", flat=True)
+    )
     gapless = numbers == list(range(1, len(numbers) + 1))
     rows.append(Row("invoice numbers gapless", f"{len(numbers):,} numbers", "yes", gapless))
     print_table(f"Billing benchmark ({os.cpu_count()} cores, PostgreSQL)", rows)
