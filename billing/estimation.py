@@ -43,9 +43,12 @@ def household_billing_series(
 ) -> BillingSeries:
     """Every slot of the local days [first_day, end_day), measured or estimated."""
     start, end = local_day_start(first_day), local_day_start(end_day)
-    slots = household_slot_arrays(
-        household_id=household.pk, start=start - timedelta(days=PROFILE_DAYS), end=end
-    )
+    slots = household_slot_arrays(household_id=household.pk, start=start, end=end)
+    expected_count = round((end - start).total_seconds() / SLOT.total_seconds())
+    if int(slots.complete.sum()) < expected_count:  # some data is missing: read the profile too
+        slots = household_slot_arrays(
+            household_id=household.pk, start=start - timedelta(days=PROFILE_DAYS), end=end
+        )
     measured = (slots.starts >= start.timestamp()) & slots.complete
     expected = np.arange(start.timestamp(), end.timestamp(), SLOT.total_seconds())
     missing = expected[~np.isin(expected, slots.starts[measured])]

@@ -53,10 +53,11 @@ def invoice_compute(
     def priced(tariff: Tariff, slots: SlotSeries = series.actual) -> Bill:
         return bill(tariff=tariff, slots=slots, first_day=first_day, end_day=end_day)
 
-    actual = priced(tariffs[plan.plan_id])
+    under = {plan_id: priced(tariff) for plan_id, tariff in tariffs.items()}
+    actual = under[plan.plan_id]
     without_solar = priced(tariffs[plan.plan_id], series.without_solar)
     cheapest_id, cheapest = min(
-        ((plan_id, priced(tariff).total) for plan_id, tariff in tariffs.items()),
+        ((plan_id, priced_bill.total) for plan_id, priced_bill in under.items()),
         key=lambda item: (item[1], item[0]),
     )
     opening, closing = _registers(household, first_day, end_day)
