@@ -67,12 +67,21 @@ def seed_demo(*, now: datetime | None = None, history_days: int = HISTORY_DAYS) 
         if users_created:
             _seed_staff()
     readings_added = _load_history(now, history_days)
+    if readings_added:
+        # Slots and a year of invoices follow in the worker, newest days first.
+        transaction.on_commit(_history_settle_later)
     return SeedReport(
         households=len(town),
         meters=Meter.objects.count(),
         readings_added=readings_added,
         users_created=users_created,
     )
+
+
+def _history_settle_later() -> None:
+    from demo.tasks import history_settle as history_settle_task
+
+    history_settle_task.delay()
 
 
 def _seed_plans() -> dict[str, PricePlan]:

@@ -222,6 +222,7 @@ CELERY_TASK_ROUTES = {
     "metering.*": {"queue": Queue.DEFAULT.value},
     "households.notification_email": {"queue": Queue.NOTIFICATIONS.value},
     "billing.*": {"queue": Queue.BILLING.value},
+    "demo.*": {"queue": Queue.LONG_RUNNING.value},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job is listed here, crontab only (HOUSE_STYLE.md).

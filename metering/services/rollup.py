@@ -120,7 +120,9 @@ def _rollup_chunk(started: datetime) -> RollupReport | None:
             SlotBlock.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(Q(state=BlockState.TODO) | Q(state=BlockState.FAULTY, updated_at__lt=started))
             .select_related("meter")
-            .order_by("state", "meter_id", "day")[: settings.SLOTS_ROLLUP_CHUNK_BLOCKS]
+            # The newest days first (what people look at), the meters of a day together (their
+            # households are refreshed once).
+            .order_by("state", "-day", "meter_id")[: settings.SLOTS_ROLLUP_CHUNK_BLOCKS]
         )
         if not blocks:
             return None
