@@ -14,11 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.periods import InvalidPeriodError, period_from_query
+from core.api.periods import InvalidPeriodError, Period, period_from_query
 from households.selectors import community_get_visible, household_get_visible
 from metering.api.serializers import AutarkySerializer, FlowBucketSerializer
 from metering.flows import (
     FLOW_FIELDS,
+    Autarky,
     FlowBucket,
     Resolution,
     community_autarky,
@@ -87,6 +88,16 @@ class HouseholdEnergyApi(APIView):
         )
 
 
+def _autarky_response(autarky: Autarky, period: Period) -> Response:
+    return Response(
+        {
+            "from": localtime(period.start),
+            "to": localtime(period.end),
+            **AutarkySerializer(autarky).data,
+        }
+    )
+
+
 class HouseholdAutarkyApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -100,13 +111,7 @@ class HouseholdAutarkyApi(APIView):
         household = household_get_visible(user=request.user, household_id=household_id)
         period = period_from_query(request.query_params)
         autarky = household_autarky(household=household, start=period.start, end=period.end)
-        return Response(
-            {
-                "from": localtime(period.start),
-                "to": localtime(period.end),
-                **AutarkySerializer(autarky).data,
-            }
-        )
+        return _autarky_response(autarky, period)
 
 
 class CommunityAutarkyApi(APIView):
@@ -122,13 +127,7 @@ class CommunityAutarkyApi(APIView):
         community = community_get_visible(user=request.user, community_id=community_id)
         period = period_from_query(request.query_params)
         autarky = community_autarky(community=community, start=period.start, end=period.end)
-        return Response(
-            {
-                "from": localtime(period.start),
-                "to": localtime(period.end),
-                **AutarkySerializer(autarky).data,
-            }
-        )
+        return _autarky_response(autarky, period)
 
 
 class UsageSerializer(serializers.Serializer[Any]):

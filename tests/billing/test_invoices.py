@@ -1,7 +1,6 @@
 """Monthly invoices: lines, estimates, savings, numbering, immutability, isolation, PDFs."""
 
 import hashlib
-import threading
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -23,6 +22,7 @@ from billing.services import (
 )
 from households.models import Household
 from metering.models import HouseholdSlot
+from tests.concurrency import run_at_once
 from tests.households.factories import HouseholdFactory, MembershipFactory, UserFactory
 from tests.pricing.factories import PlanVersionFactory, PricePlanFactory, SubscriptionFactory
 
@@ -148,22 +148,7 @@ def test_two_workers_at_once_issue_exactly_one_invoice_each(household: Household
     homes = [household, *HouseholdFactory.create_batch(11)]
     for home in homes[1:]:
         SubscriptionFactory.create(household=home, price_plan=plan)
-    errors: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            billing_run(month=MONTH)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_at_once(lambda: billing_run(month=MONTH)) == []
     assert Invoice.objects.count() == len(homes)
     assert invoice_sequence() == list(range(1, len(homes) + 1))
 

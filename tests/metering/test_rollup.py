@@ -1,6 +1,5 @@
 """The slot layer: energy per 15-minute slot, blocks and their states, household slots."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from metering.models import EnergySlot, HouseholdSlot, Meter, Reading, SlotBlock
 from metering.services import slot_storage
 from metering.services.ingestion import meter_readings_record
 from metering.services.rollup import readings_prune, slots_rollup
+from tests.concurrency import run_at_once
 from tests.households.factories import HouseholdFactory
 from tests.metering.factories import MeterFactory
 
@@ -192,23 +192,8 @@ def test_two_workers_at_once_give_the_same_rows() -> None:
     meters = MeterFactory.create_batch(40)
     for n, meter in enumerate(meters):
         meter_readings_record(meter=meter, samples=[(at(m), n + m / 7) for m in range(0, 120, 2)])
-    errors: list[BaseException] = []
-
-    def worker() -> None:
-        try:
-            with override_settings(SLOTS_ROLLUP_CHUNK_BLOCKS=3):
-                slots_rollup(now=NOW)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    with override_settings(SLOTS_ROLLUP_CHUNK_BLOCKS=3):
+        assert run_at_once(lambda: slots_rollup(now=NOW)) == []
     assert set(SlotBlock.objects.values_list("state", flat=True)) == {BlockState.DONE}
     together = {m.pk: slots_of(m) for m in meters}
     EnergySlot.objects.all().delete()
