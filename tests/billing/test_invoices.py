@@ -324,3 +324,26 @@ def test_lines_of_a_draft_can_be_written_but_not_of_an_issued_one(household: Hou
             net_amount=D(1),
             vat_rate=D(0),
         )
+
+
+@pytest.mark.usefixtures("celery_worker")
+def test_the_monthly_task_runs_through_a_real_worker_twice(household: Household) -> None:
+    """The beat's task, sent twice through the broker: one invoice, its PDF rendered."""
+    import time as clock
+
+    from billing.tasks import billing_run as billing_run_task
+
+    month_slots(household)
+    billing_run_task.delay(MONTH.isoformat())
+    billing_run_task.delay(MONTH.isoformat())
+    deadline = clock.monotonic() + 60
+    while clock.monotonic() < deadline:
+        invoice = Invoice.objects.filter(household=household).first()
+        if invoice is not None and hasattr(invoice, "document"):
+            break
+        clock.sleep(0.2)
+    clock.sleep(1)  # the second run has had time to find the invoice there
+    assert Invoice.objects.filter(household=household, month=MONTH).count() == 1
+    invoice = Invoice.objects.get(household=household)
+    assert invoice.document.sha256 == hashlib.sha256(invoice.document.pdf.read()).hexdigest()
+    assert invoice_sequence() == [1]
