@@ -1,5 +1,5 @@
-"""The portal's pages. A household's pages live under ``households/<id>/`` (invoices will
-join them there); the grid operator's under ``operator/``."""
+"""The portal's pages. A household's pages live under ``households/<id>/`` (its energy, its
+invoices and the month's estimate); the grid operator's under ``operator/``."""
 
 from django.urls import path
 
@@ -11,6 +11,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("households/<int:household_id>/", views.dashboard, name="dashboard"),
     path("households/<int:household_id>/live", views.live, name="live"),
+    path("households/<int:household_id>/invoices/", views.invoices, name="invoices"),
+    path(
+        "households/<int:household_id>/invoices/<int:invoice_id>/",
+        views.invoice,
+        name="invoice",
+    ),
+    path(
+        "households/<int:household_id>/invoices/<int:invoice_id>/pdf",
+        views.invoice_pdf,
+        name="invoice-pdf",
+    ),
+    path("households/<int:household_id>/estimate/", views.estimate, name="estimate"),
     path("notifications/", views.notifications, name="notifications"),
     path(
         "notifications/<int:notification_id>/read",

@@ -12,13 +12,23 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
+from billing.documents import invoice_document_get_or_render
+from billing.estimate import household_month_estimate
+from billing.models import Invoice
+from billing.selectors import (
+    invoice_get_of_household,
+    invoice_list_of_household,
+    invoice_plan_versions,
+    invoice_savings,
+)
 from core.exceptions import NotFoundError
 from core.timeslots import local_date
 from households.models import Household
@@ -34,6 +44,8 @@ from portal.dashboard import CONSUMPTION, SOLAR, household_dashboard
 
 View = Callable[..., HttpResponse]
 NOTIFICATIONS_SHOWN = 100
+# Two years of monthly invoices a page: the last twelve months even with a credit note each.
+INVOICES_PER_PAGE = 24
 
 
 class MemberRequest(HttpRequest):
@@ -61,6 +73,15 @@ def _household(request: HttpRequest, household_id: int) -> Household:
         return household_get_visible(user=request.user, household_id=household_id)
     except NotFoundError:
         raise Http404("No such household.") from None
+
+
+def _invoice(request: HttpRequest, household: Household, invoice_id: int) -> Invoice:
+    try:
+        return invoice_get_of_household(
+            user=request.user, household=household, invoice_id=invoice_id
+        )
+    except NotFoundError:
+        raise Http404("No such invoice.") from None
 
 
 @login_required
@@ -91,6 +112,7 @@ def dashboard(request: HttpRequest, household_id: int) -> HttpResponse:
             "day_chart": composed.chart.spec(),
             "household": household,
             "live": household_power_now(household=household, now=now),
+            "estimate": household_month_estimate(household=household, now=now),
             "refresh_seconds": settings.PORTAL_LIVE_REFRESH_SECONDS,
             "error": error,
         },
@@ -108,6 +130,62 @@ def live(request: HttpRequest, household_id: int) -> HttpResponse:
             "household": household,
             "live": household_power_now(household=household, now=timezone.now()),
             "refresh_seconds": settings.PORTAL_LIVE_REFRESH_SECONDS,
+        },
+    )
+
+
+@login_required
+def invoices(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _household(request, household_id)
+    listed = invoice_list_of_household(user=request.user, household=household)
+    page = Paginator(listed, INVOICES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/invoice_list.html", {"household": household, "page": page})
+
+
+@login_required
+def invoice(request: HttpRequest, household_id: int, invoice_id: int) -> HttpResponse:
+    household = _household(request, household_id)
+    shown = _invoice(request, household, invoice_id)
+    return render(
+        request,
+        "portal/invoice_detail.html",
+        {
+            "household": household,
+            "invoice": shown,
+            "plan_versions": invoice_plan_versions(invoice=shown),
+            "savings": invoice_savings(invoice=shown),
+        },
+    )
+
+
+@login_required
+def invoice_pdf(request: HttpRequest, household_id: int, invoice_id: int) -> FileResponse:
+    """The PDF as a download, rendered on its first request, with its SHA-256 in a header."""
+    household = _household(request, household_id)
+    shown = _invoice(request, household, invoice_id)
+    document = invoice_document_get_or_render(invoice=shown)
+    response = FileResponse(
+        document.pdf.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"{shown.number}.pdf",
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+@login_required
+def estimate(request: HttpRequest, household_id: int) -> HttpResponse:
+    """This month so far and where it is heading, with how far through the month we are."""
+    household = _household(request, household_id)
+    now = timezone.now()
+    return render(
+        request,
+        "portal/estimate.html",
+        {
+            "household": household,
+            "estimate": household_month_estimate(household=household, now=now),
+            "now": now,
         },
     )
 

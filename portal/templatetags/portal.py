@@ -1,5 +1,7 @@
 """Template tags of the portal's layout."""
 
+from decimal import Decimal
+
 from django import template
 from django.http import HttpRequest
 
@@ -18,3 +20,9 @@ def unread_notifications(request: HttpRequest) -> int:
 def absolute(value: float) -> float:
     """A power without its sign, where the label already says which way it flows."""
     return abs(value)
+
+
+@register.filter
+def percent(fraction: Decimal) -> str:
+    """A rate kept as a fraction (0.0600) as people read it (6), to two places at most."""
+    return f"{fraction * 100:.2f}".rstrip("0").rstrip(".")

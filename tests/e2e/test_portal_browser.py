@@ -17,10 +17,12 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from core.timeslots import local_date, local_day_start
+from billing.services import invoice_issue_for_month
+from core.timeslots import local_date, local_day_start, month_start, next_month
 from households.models import Household, Notification
 from metering.choices import MeterKind
 from metering.services.rollup import slots_rollup
+from tests.billing.test_invoices import month_slots
 from tests.households.factories import (
     CommunityFactory,
     HouseholdFactory,
@@ -156,6 +158,62 @@ def test_a_household_uses_the_portal(
     log_in(phone, live_server.url, "marie")
     expect(phone.locator("#day-chart")).to_have_attribute("data-drawn", "true")
     shot(phone, "portal-dashboard-phone")
+
+
+def test_a_household_reads_its_invoices_and_the_months_estimate(
+    browser: Browser, live_server: LiveServer, home: Household
+) -> None:
+    # The month before last, billed from a full month of slots (clear of the readings since
+    # yesterday); the neighbours have their own invoice for it.
+    billed = month_start(month_start(local_date(timezone.now())) - timedelta(days=40))
+    days = (next_month(billed) - billed).days
+    month_slots(home, kwh="0.2", export="0.05", first=billed, days=days)
+    invoice = invoice_issue_for_month(household=home, month=billed)
+    other = HouseholdFactory.create(name="The neighbours")
+    SubscriptionFactory.create(household=other)
+    theirs = invoice_issue_for_month(household=other, month=billed)
+    assert invoice is not None
+    assert theirs is not None
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, live_server.url, "pierre")
+
+    # The dashboard says how the month is going and leads to the invoices.
+    expect(page.locator("#month-teaser")).to_contain_text("This month so far")
+    page.get_by_role("link", name="Invoices").click()
+    expect(page.get_by_role("heading", name="Invoices")).to_be_visible()
+    row = page.locator(f'[data-invoice="{invoice.pk}"]')
+    expect(row).to_contain_text(f"{billed:%B %Y}")
+    expect(row.locator("[data-total]")).to_have_text(f"€ {invoice.total:.2f}")
+    shot(page, "portal-invoices")
+
+    # One invoice, and its PDF as a download.
+    row.get_by_role("link", name=str(invoice.number), exact=True).click()
+    expect(page.get_by_role("heading", name=f"Invoice {invoice.number}")).to_be_visible()
+    expect(page.locator('[data-figure="total"]')).to_have_text(f"€ {invoice.total:.2f}")
+    expect(page.locator('[data-figure="saved"]')).to_be_visible()
+    shot(page, "portal-invoice")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{invoice.number}.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    # This month's estimate, with how far through the month we are.
+    page.get_by_role("link", name="This month").click()
+    expect(page.get_by_role("heading", name=re.compile(r"so far$"))).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_be_visible()
+    expect(page.locator('[data-figure="projected"]')).to_have_text(re.compile(r"^€ \d+\.\d\d$"))
+    shot(page, "portal-estimate")
+
+    # The neighbours' invoice, even under our own household's URL, does not exist for us.
+    for url in (
+        f"/households/{home.pk}/invoices/{theirs.pk}/",
+        f"/households/{other.pk}/invoices/{theirs.pk}/",
+    ):
+        response = page.goto(f"{live_server.url}{url}")
+        assert response is not None
+        assert response.status == 404
+        expect(page.get_by_role("heading", name="Not found")).to_be_visible()
 
 
 def test_staff_reach_the_usage_overview_and_the_grid(
