@@ -1,8 +1,9 @@
 """The month so far: what it cost until now, and where it is heading.
 
 The rest of the month is projected from the household's own past: each of the last four weeks
-gives one projection (the same weekday and time of day, shifted by whole weeks); the estimate
-is their mean, and their lowest and highest are the range. Standing charge and capacity charge
+with data gives one projection (the same weekday and time of day, shifted by whole weeks); the
+estimate is their mean, and their lowest and highest are the range. Without any such week, the
+projection is what is known so far plus the month's fixed charges. Standing and capacity charges
 are those of the whole month, priced by the one cost engine.
 """
 
@@ -57,11 +58,12 @@ def household_month_estimate(*, household: Household, now: datetime) -> MonthEst
         capacity=False,
     ).total
     remaining = np.arange(cutoff, end.timestamp(), SLOT.total_seconds())
+    index = {t: i for i, t in enumerate(history.starts.tolist())}
     totals = []
     for weeks in range(1, WEEKS + 1):
-        past = remaining - (WEEK * weeks).total_seconds()
-        index = {t: i for i, t in enumerate(history.starts.tolist())}
-        found = [index.get(t) for t in past.tolist()]
+        found = [index.get(t) for t in (remaining - (WEEK * weeks).total_seconds()).tolist()]
+        if remaining.size and sum(i is not None for i in found) < remaining.size / 2:
+            continue  # a week the household has (mostly) no data for tells nothing
         imports = np.array([history.imports[i] if i is not None else 0.0 for i in found])
         exports = np.array([history.exports[i] if i is not None else 0.0 for i in found])
         projected = SlotSeries(
@@ -73,6 +75,8 @@ def household_month_estimate(*, household: Household, now: datetime) -> MonthEst
         totals.append(
             bill(tariff=tariff, slots=projected, first_day=first_day, end_day=end_day).total
         )
+    if not totals:  # no usable history: what is known, plus the month's fixed charges
+        totals.append(bill(tariff=tariff, slots=actual, first_day=first_day, end_day=end_day).total)
     mean = (sum(totals, Decimal(0)) / len(totals)).quantize(CENT)
     return MonthEstimate(start, plan.plan_id, so_far, mean, min(totals), max(totals), elapsed)
 
