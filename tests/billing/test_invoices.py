@@ -1,9 +1,8 @@
 """Monthly invoices: lines, estimates, savings, numbering, immutability, isolation, PDFs."""
 
 import hashlib
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -21,40 +20,13 @@ from billing.services import (
     invoice_mark_paid,
 )
 from households.models import Household
-from metering.models import HouseholdSlot
+from tests.billing.factories import BRUSSELS, MONTH, household_on_green_plan, month_slots
 from tests.concurrency import run_at_once
 from tests.households.factories import HouseholdFactory, MembershipFactory, UserFactory
-from tests.pricing.factories import PlanVersionFactory, PricePlanFactory, SubscriptionFactory
+from tests.pricing.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
-BRUSSELS = ZoneInfo("Europe/Brussels")
 D = Decimal
-MONTH = date(2026, 6, 1)  # 30 days
-
-
-def month_slots(
-    household: Household,
-    *,
-    kwh: str = "0.25",
-    export: str = "0",
-    skip: int = 0,
-    first: date = MONTH,
-    days: int = 30,
-) -> None:
-    """Every slot of June 2026 (all but the last ``skip``), complete, same import and export."""
-    start = datetime.combine(first, time.min, tzinfo=BRUSSELS).astimezone(UTC)
-    count = days * 96 - skip
-    HouseholdSlot.objects.bulk_create(
-        HouseholdSlot(
-            household=household,
-            start=start + timedelta(minutes=15 * n),
-            import_kwh=D(kwh),
-            export_kwh=D(export),
-            consumption_kwh=D(kwh),
-            complete=True,
-        )
-        for n in range(count)
-    )
 
 
 def invoice_sequence() -> list[int]:
@@ -65,21 +37,7 @@ def invoice_sequence() -> list[int]:
 
 @pytest.fixture
 def household() -> Household:
-    household = HouseholdFactory.create(name="Curie", address="6 Curie Lane")
-    plan = PricePlanFactory.create(plan_id="green", supplier__name="Green Co", unit_rate=None)
-    plan.versions.all().delete()
-    PlanVersionFactory.create(
-        plan=plan,
-        energy_rate=D("0.30"),
-        standing_charge_per_day=D("0.50"),
-        feed_in_rate=D("0.05"),
-        vat_rate=D("0.06"),
-    )
-    SubscriptionFactory.create(household=household, price_plan=plan)
-    cheap = PricePlanFactory.create(plan_id="cheap", unit_rate=None)
-    cheap.versions.all().delete()
-    PlanVersionFactory.create(plan=cheap, energy_rate=D("0.20"), vat_rate=D("0.06"))
-    return household
+    return household_on_green_plan()
 
 
 def test_an_invoice_has_its_lines_vat_total_and_savings(household: Household) -> None:

@@ -22,7 +22,7 @@ from core.timeslots import local_date, local_day_start, month_start, next_month
 from households.models import Household, Notification
 from metering.choices import MeterKind
 from metering.services.rollup import slots_rollup
-from tests.billing.test_invoices import month_slots
+from tests.billing.factories import month_slots
 from tests.households.factories import (
     CommunityFactory,
     HouseholdFactory,

@@ -20,10 +20,10 @@ from billing.services import credit_note_issue, invoice_issue_for_month, invoice
 from core.timeslots import local_date
 from households.models import Household
 from portal.views import INVOICES_PER_PAGE
-from tests.billing.test_invoices import MONTH, month_slots
+from tests.billing.factories import MONTH, household_on_green_plan, month_slots
 from tests.households.factories import HouseholdFactory, MembershipFactory, UserFactory
 from tests.portal.conftest import client_for
-from tests.pricing.factories import PlanVersionFactory, PricePlanFactory, SubscriptionFactory
+from tests.pricing.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -31,22 +31,7 @@ D = Decimal
 
 @pytest.fixture
 def curie() -> Household:
-    """Green Co's plan (0.30 €/kWh, 0.50 €/day, feed-in 0.05 €/kWh) and a cheaper one."""
-    household = HouseholdFactory.create(name="Curie", address="6 Curie Lane")
-    plan = PricePlanFactory.create(plan_id="green", supplier__name="Green Co", unit_rate=None)
-    plan.versions.all().delete()
-    PlanVersionFactory.create(
-        plan=plan,
-        energy_rate=D("0.30"),
-        standing_charge_per_day=D("0.50"),
-        feed_in_rate=D("0.05"),
-        vat_rate=D("0.06"),
-    )
-    SubscriptionFactory.create(household=household, price_plan=plan)
-    cheap = PricePlanFactory.create(plan_id="cheap", unit_rate=None)
-    cheap.versions.all().delete()
-    PlanVersionFactory.create(plan=cheap, energy_rate=D("0.20"))
-    return household
+    return household_on_green_plan()
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -78,3 +79,23 @@ class SubscriptionFactory(DjangoModelFactory[Subscription]):
     household = SubFactory(HouseholdFactory)
     price_plan = SubFactory(PricePlanFactory)
     valid_from = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def plan_priced(
+    prices: Mapping[str, Decimal],
+    *,
+    plan_id: str | None = None,
+    supplier: str | None = None,
+    valid_from: date | None = None,
+) -> PricePlan:
+    """A plan with exactly one version, priced as given (energy_rate, standing_charge_per_day,
+    feed_in_rate, capacity_rate_per_kw, vat_rate; the rest zero)."""
+    extra: dict[str, object] = {}
+    if plan_id is not None:
+        extra["plan_id"] = plan_id
+    if supplier is not None:
+        extra["supplier__name"] = supplier
+    plan = PricePlanFactory.create(unit_rate=None, **extra)
+    plan.versions.all().delete()
+    PlanVersionFactory.create(plan=plan, valid_from=valid_from or date(2020, 1, 1), **prices)
+    return plan

@@ -13,18 +13,15 @@ from hypothesis import strategies as st
 from pricing.choices import LineKind
 from pricing.cost_engine import SlotSeries, Tariff, bill
 from pricing.models import PricePlan
-from tests.pricing.factories import PlanVersionFactory, PricePlanFactory, RateBandFactory
+from tests.pricing.factories import PlanVersionFactory, RateBandFactory, plan_priced
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = ZoneInfo("Europe/Brussels")
 D = Decimal
 
 
-def plan_with(**prices: object) -> PricePlan:
-    plan = PricePlanFactory.create(unit_rate=None)
-    plan.versions.all().delete()
-    PlanVersionFactory.create(plan=plan, valid_from=date(2026, 1, 1), **prices)
-    return plan
+def plan_with(**prices: Decimal) -> PricePlan:
+    return plan_priced(prices, valid_from=date(2026, 1, 1))
 
 
 def local_slots(day: date, kwh: float) -> SlotSeries:
