@@ -47,7 +47,7 @@ run: install
 
 # The ingestion tests run a second time on SQLite: the portable path must behave the same.
 PORTABLE_TESTS := tests/metering/test_ingestion.py tests/metering/test_readings_api.py \
-	tests/metering/test_joi_api.py tests/metering/test_rollup.py
+	tests/metering/test_joi_api.py tests/metering/test_rollup.py tests/metering/test_autarky.py
 # A Raspberry Pi's local datalogger stores on the embedded default (SQLite) too.
 PORTABLE_TESTS += tests/metering/test_dsmr_services.py tests/metering/test_dsmr_api.py \
 	tests/metering/test_dsmr_datalogger.py

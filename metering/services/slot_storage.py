@@ -1,10 +1,13 @@
 """Storage side of the slot rollup, one function per operation, each with a Postgres path
-(set-based SQL, binary COPY) and a portable path for the embedded SQLite default. The formulas
-live in ``rollup.py`` and ``household_flows``; the two paths are run by the same tests."""
+(set-based SQL, binary COPY) and a portable one for the embedded SQLite default (the same SQL in
+SQLite's dialect, plain executemany). The same tests run on both.
+
+Household flows per slot: consumption = import + production + discharge − export − charge
+(never below 0); self-consumed solar = production not exported; direct solar = production
+neither exported nor stored (the battery charges from solar first), at most the consumption."""
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import NamedTuple
 
 import numpy as np
@@ -13,7 +16,7 @@ from django.utils import timezone
 
 from metering.choices import BlockState, MeterKind, SlotSource
 from metering.energy import Floats, Ints
-from metering.models import EnergySlot, HouseholdSlot, Reading
+from metering.models import Reading
 
 _PG_EPOCH_S = 946_684_800.0  # 2000-01-01, where Postgres counts binary timestamps from
 _ENERGY_KINDS = (MeterKind.GRID, MeterKind.PRODUCTION, MeterKind.BATTERY)
@@ -165,6 +168,12 @@ _SLOT_STAGING_DDL = (
     "discharge_kwh float8, samples int4, complete bool, source text) ON COMMIT DELETE ROWS"
 )
 _ENERGY_COLUMNS = ("import_kwh", "export_kwh", "production_kwh", "charge_kwh", "discharge_kwh")
+_SLOT_UPSERT_SQLITE = (
+    "INSERT INTO metering_energyslot (meter_id, start, "  # noqa: S608 - our own column names
+    f"{', '.join(_ENERGY_COLUMNS)}, samples, complete, source) "
+    f"VALUES ({', '.join(['%s'] * 10)}) ON CONFLICT (meter_id, start) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in (*_ENERGY_COLUMNS, "samples", "complete", "source"))
+)
 _SLOT_UPSERT_SQL = (
     "INSERT INTO metering_energyslot (meter_id, start, "  # noqa: S608 - our own column names
     f"{', '.join(_ENERGY_COLUMNS)}, samples, complete, source) "
@@ -192,28 +201,27 @@ def meter_slots_upsert(rows: Sequence[SlotRow]) -> int:
                     copy.write_row(row)
             cursor.execute(_SLOT_UPSERT_SQL)
         return len(rows)
-    EnergySlot.objects.bulk_create(
-        [
-            EnergySlot(
-                meter_id=row.meter_pk,
-                start=datetime.fromtimestamp(row.start, UTC),
-                **{c: _kwh(v) for c, v in zip(_ENERGY_COLUMNS, row[2:7], strict=True)},
-                samples=row.samples,
-                complete=row.complete,
-                source=row.source,
+    # SQLite: one plain executemany; the ORM's bulk_create would build a model per slot.
+    adapt = connection.ops.adapt_datetimefield_value
+    starts: dict[float, str] = {}
+    values: list[tuple[int | str | float | bool, ...]] = []
+    for row in rows:
+        start = starts.get(row.start)
+        if start is None:
+            start = starts[row.start] = str(adapt(datetime.fromtimestamp(row.start, UTC)))
+        values.append(
+            (
+                row.meter_pk,
+                start,
+                *(round(v, 6) for v in row[2:7]),
+                row.samples,
+                row.complete,
+                row.source,
             )
-            for row in rows
-        ],
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["meter", "start"],
-        update_fields=[*_ENERGY_COLUMNS, "samples", "complete", "source"],
-    )
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(_SLOT_UPSERT_SQLITE, values)
     return len(rows)
-
-
-def _kwh(value: float) -> Decimal:
-    return Decimal(f"{value:.6f}")
 
 
 # --- household slots ---------------------------------------------------------------------------
@@ -285,54 +293,46 @@ def _energy_meter_counts(households: list[int]) -> dict[int, int]:
     )
 
 
+_HOUSEHOLD_FLOWS_SQLITE = """
+INSERT INTO metering_householdslot (household_id, start, import_kwh, export_kwh, production_kwh,
+    charge_kwh, discharge_kwh, consumption_kwh, self_consumed_kwh, direct_solar_kwh, complete)
+SELECT household_id, start, imp, exp, prod, chg, dis, used,
+    ROUND(MAX(MIN(prod - exp, prod), 0), 6),
+    ROUND(MAX(MIN(prod - exp - chg, used), 0), 6),
+    complete
+FROM (
+    SELECT per_slot.*, ROUND(MAX(imp + prod + dis - exp - chg, 0), 6) AS used
+    FROM (
+        SELECT m.household_id AS household_id, s.start AS start,
+            ROUND(TOTAL(CASE WHEN m.kind = 'grid' THEN s.import_kwh END), 6) AS imp,
+            ROUND(TOTAL(CASE WHEN m.kind = 'grid' THEN s.export_kwh END), 6) AS exp,
+            ROUND(TOTAL(CASE WHEN m.kind = 'production' THEN s.production_kwh END), 6) AS prod,
+            ROUND(TOTAL(CASE WHEN m.kind = 'battery' THEN s.charge_kwh END), 6) AS chg,
+            ROUND(TOTAL(CASE WHEN m.kind = 'battery' THEN s.discharge_kwh END), 6) AS dis,
+            MIN(s.complete) = 1 AND COUNT(*) = %s AS complete
+        FROM metering_meter m
+        JOIN metering_energyslot s ON s.meter_id = m.id AND s.start >= %s AND s.start < %s
+        WHERE m.household_id = %s AND m.kind IN ('grid', 'production', 'battery')
+        GROUP BY m.household_id, s.start
+    ) per_slot
+) flows WHERE true
+ON CONFLICT (household_id, start) DO UPDATE SET import_kwh = excluded.import_kwh,
+    export_kwh = excluded.export_kwh, production_kwh = excluded.production_kwh,
+    charge_kwh = excluded.charge_kwh, discharge_kwh = excluded.discharge_kwh,
+    consumption_kwh = excluded.consumption_kwh, self_consumed_kwh = excluded.self_consumed_kwh,
+    direct_solar_kwh = excluded.direct_solar_kwh, complete = excluded.complete
+"""
+
+
 def _household_slots_refresh_portable(
     windows: Mapping[int, tuple[datetime, datetime]], meter_counts: Mapping[int, int]
 ) -> None:
-    from metering.services.household_flows import SlotFlows, flows_of_slot
-
-    totals: dict[tuple[int, datetime], dict[str, Decimal]] = {}
-    completeness: dict[tuple[int, datetime], list[bool]] = {}
-    for household_id, (low, high) in windows.items():
-        slots = EnergySlot.objects.filter(
-            meter__household_id=household_id,
-            meter__kind__in=_ENERGY_KINDS,
-            start__gte=low,
-            start__lt=high,
-        ).values_list("start", "meter__kind", *_ENERGY_COLUMNS, "complete")
-        for start, kind, imp, exp, prod, chg, dis, complete in slots:
-            key = (household_id, start)
-            sums = totals.setdefault(key, dict.fromkeys(_ENERGY_COLUMNS, Decimal(0)))
-            if kind == MeterKind.GRID:
-                sums["import_kwh"] += imp
-                sums["export_kwh"] += exp
-            elif kind == MeterKind.PRODUCTION:
-                sums["production_kwh"] += prod
-            else:
-                sums["charge_kwh"] += chg
-                sums["discharge_kwh"] += dis
-            completeness.setdefault(key, []).append(complete)
-    rows = []
-    for (household_id, start), sums in totals.items():
-        flows: SlotFlows = flows_of_slot(**sums)
-        marks = completeness[household_id, start]
-        rows.append(
-            HouseholdSlot(
-                household_id=household_id,
-                start=start,
-                **flows.as_fields(),
-                complete=all(marks) and len(marks) == meter_counts.get(household_id, 0),
+    """The Postgres statement in SQLite's dialect (TOTAL, two-argument MIN/MAX), a household
+    at a time."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for household_id, (low, high) in windows.items():
+            cursor.execute(
+                _HOUSEHOLD_FLOWS_SQLITE,
+                [meter_counts.get(household_id, 0), adapt(low), adapt(high), household_id],
             )
-        )
-    HouseholdSlot.objects.bulk_create(
-        rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["household", "start"],
-        update_fields=[
-            *_ENERGY_COLUMNS,
-            "consumption_kwh",
-            "self_consumed_kwh",
-            "direct_solar_kwh",
-            "complete",
-        ],
-    )
