@@ -95,7 +95,7 @@ def bench_service(meters: int, per_meter: int, batch: int) -> tuple[list[Row], d
             ),
             Row(
                 f"service ÷ limit, {label} (median of paired batches)",
-                f"{ratio:.2f}",
+                f"{ratio:.3f}",
                 "≥ 0.9" if label == "new" else "(the limit does not compare values)",
                 ratio >= 0.9 if label == "new" else None,
             ),

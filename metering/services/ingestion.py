@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -29,6 +30,8 @@ from metering.exceptions import BatchTooLargeError, ConflictingReadingError, Inv
 from metering.models import Meter, Reading
 from metering.services.meters import meter_get_or_create
 from metering.services.rollup import slot_blocks_mark
+
+_TZINFO = attrgetter("tzinfo")
 
 __all__ = [
     "IngestResult",
@@ -122,9 +125,9 @@ def readings_validate(
     times, powers = zip(*samples, strict=True)
     try:
         good = (
-            all(moment.tzinfo is not None for moment in times)
+            all(map(_TZINFO, times))  # map and set run in C: this is the hot path
             and max(times) <= latest
-            and all(power.__class__ is float for power in powers)
+            and set(map(type, powers)) == {float}
             and math.isfinite(sum(powers))
             and -bound <= min(powers)
             and max(powers) <= bound
@@ -171,7 +174,7 @@ def _invalid(index: int, field: str, problem: str, meter_id: str | None) -> Inva
 def _unique_by_time(meter: Meter, samples: Sequence[Sample]) -> dict[datetime, float]:
     """Folds repeats inside the batch: same value → a duplicate, another value → a conflict."""
     unique = dict(samples)
-    if len(unique) == len(samples) and all(p.__class__ is float for p in unique.values()):
+    if len(unique) == len(samples) and set(map(type, unique.values())) == {float}:
         return unique  # the common case: no repeats, floats already
     unique = {}
     conflicts: list[Conflict] = []
