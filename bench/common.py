@@ -97,3 +97,17 @@ def print_table(title: str, rows: list[Row]) -> None:
     for row in rows:
         met = "" if row.ok is None else ("yes" if row.ok else "**no**")
         print(f"| {row.what} | {row.figure} | {row.target} | {met} |")
+
+
+def http_post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, float]:
+    """POST on loopback, a new connection each time; (status, seconds)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    connection.request("POST", path, body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return response.status, elapsed

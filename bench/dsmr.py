@@ -10,7 +10,6 @@ backlog after an outage (100 a request).
 """
 
 import argparse
-import http.client
 import os
 import signal
 import socket
@@ -20,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bench.common import Row, Stopwatch, median, percentile, print_table, setup_django
+from bench.common import Row, Stopwatch, http_post, median, percentile, print_table, setup_django
 from bench.ingest import free_port, start_gunicorn
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -143,19 +142,8 @@ def bench_local(count: int) -> list[Row]:
 
 
 def post(port: int, key: str, body: bytes) -> tuple[int, float]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    started = time.perf_counter()
-    connection.request(
-        "POST",
-        "/api/v1/telegrams",
-        body=body,
-        headers={"Authorization": f"Token {key}", "Content-Type": "text/plain"},
-    )
-    response = connection.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return response.status, elapsed
+    headers = {"Authorization": f"Token {key}", "Content-Type": "text/plain"}
+    return http_post(port, "/api/v1/telegrams", body, headers)
 
 
 def bench_api(env: dict[str, str], households: int, per_household: int, backlog: int) -> list[Row]:

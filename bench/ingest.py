@@ -9,7 +9,6 @@ the peak RSS of a web worker ingesting a 100,000-sample request.
 """
 
 import argparse
-import http.client
 import os
 import signal
 import socket
@@ -21,7 +20,16 @@ from pathlib import Path
 
 import orjson
 
-from bench.common import ROOT, Row, Stopwatch, median, percentile, print_table, setup_django
+from bench.common import (
+    ROOT,
+    Row,
+    Stopwatch,
+    http_post,
+    median,
+    percentile,
+    print_table,
+    setup_django,
+)
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
 STEP = timedelta(seconds=60)
@@ -170,19 +178,8 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def post(port: int, meter_id: str, key: str, body: bytes) -> tuple[int, float]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    started = time.perf_counter()
-    connection.request(
-        "POST",
-        f"/api/v1/meters/{meter_id}/readings",
-        body=body,
-        headers={"Authorization": f"Token {key}", "Content-Type": "application/json"},
-    )
-    response = connection.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return response.status, elapsed
+    headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
+    return http_post(port, f"/api/v1/meters/{meter_id}/readings", body, headers)
 
 
 def json_body(samples: list[tuple[datetime, float]]) -> bytes:

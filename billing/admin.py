@@ -21,18 +21,6 @@ LINE_FIELDS = (
 )
 
 
-LINE_FIELDS = (
-    "position",
-    "description",
-    "quantity",
-    "unit",
-    "unit_price",
-    "vat_rate",
-    "net_amount",
-    "estimated",
-)
-
-
 class InvoiceLineInline(admin.TabularInline[InvoiceLine, Invoice]):
     model = InvoiceLine
     fields = LINE_FIELDS

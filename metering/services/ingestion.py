@@ -72,8 +72,8 @@ def meter_readings_record(*, meter: Meter, samples: Sequence[Sample]) -> IngestR
 
 def meter_readings_record_by_id(*, meter_id: str, samples: Sequence[Sample]) -> IngestResult:
     """As ``meter_readings_record``; an id not seen before becomes a meter with no household
-    (the JOI behaviour), created only when the batch is accepted."""
-    readings_validate(samples)
+    (the JOI behaviour), created only when the batch is accepted: a refused batch rolls the
+    creation back with it."""
     with transaction.atomic():
         meter = meter_get_or_create(meter_id=meter_id)
         return meter_readings_record(meter=meter, samples=samples)

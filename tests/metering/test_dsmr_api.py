@@ -1,11 +1,9 @@
 """POST /api/v1/telegrams: the meter's token, statuses, refusals counted, nothing stored on one."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -13,19 +11,12 @@ from metering.dsmr.models import DsmrRefusalCount, DsmrRegister, DsmrVolumeRegis
 from metering.dsmr.services import equipment_link
 from metering.models import Meter
 from tests.households.factories import UserFactory
-from tests.metering.factories import MeterFactory, stored, token_for
+from tests.metering.factories import MeterFactory, stored, token_client, token_for
 from tests.metering.p1 import at, corrupted, sample
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/telegrams"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -35,10 +26,7 @@ def grid() -> Meter:
 
 @pytest.fixture
 def client(grid: Meter) -> APIClient:
-    _token, key = token_for(grid)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
+    return token_client(grid)
 
 
 def refusals(meter: Meter) -> dict[str, int]:

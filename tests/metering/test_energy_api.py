@@ -16,7 +16,7 @@ from tests.households.factories import (
     MembershipFactory,
     UserFactory,
 )
-from tests.metering.factories import MeterFactory, feed
+from tests.metering.factories import MeterFactory, feed, two_hours_with_solar
 from tests.pricing.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,7 @@ T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 def household() -> Household:
     """Two hours: 1 kW from the grid and 3 kW of solar (4 kW used), then 2 kW exported."""
     household = HouseholdFactory.create(community=CommunityFactory.create())
-    grid = MeterFactory.create(household=household, kind=MeterKind.GRID)
-    solar = MeterFactory.create(household=household, kind=MeterKind.PRODUCTION)
-    feed(grid, 1.0, T0, 60)
-    feed(solar, 3.0, T0, 60)
-    feed(grid, -2.0, T0 + timedelta(hours=1, minutes=1), 59)
-    feed(solar, 3.0, T0 + timedelta(hours=1, minutes=1), 59)
-    slots_rollup(now=T0 + timedelta(hours=3))
+    two_hours_with_solar(household, T0)
     return household
 
 

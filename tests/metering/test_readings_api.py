@@ -4,30 +4,21 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from metering.models import DeviceToken, Meter
 from metering.services.tokens import device_token_revoke
-from tests.metering.factories import MeterFactory, stored, token_for
+from tests.metering.factories import MeterFactory, stored, token_client, token_for
 
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -37,10 +28,7 @@ def meter() -> Meter:
 
 @pytest.fixture
 def client_for(meter: Meter) -> APIClient:
-    _token, key = token_for(meter)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
+    return token_client(meter)
 
 
 def post_json(client: APIClient, meter_id: str, readings: list[Any]) -> Any:

@@ -1,7 +1,7 @@
 """A household like the demo's Pierre & Marie: grid and solar meters, real readings through
 the ingestion service and the real rollup, a price plan and a community."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -9,15 +9,13 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from households.models import Household
-from metering.choices import MeterKind
-from metering.services.rollup import slots_rollup
 from tests.households.factories import (
     CommunityFactory,
     HouseholdFactory,
     MembershipFactory,
     UserFactory,
 )
-from tests.metering.factories import MeterFactory, feed
+from tests.metering.factories import two_hours_with_solar
 from tests.pricing.factories import SubscriptionFactory
 
 # Monday 2 November 2026, 10:00 UTC = 11:00 in Brussels.
@@ -32,13 +30,7 @@ def home() -> Household:
         name="Pierre & Marie's home", community=CommunityFactory.create(name="Hilltop")
     )
     SubscriptionFactory.create(household=household, price_plan__unit_rate=Decimal("0.30"))
-    grid = MeterFactory.create(household=household, kind=MeterKind.GRID)
-    solar = MeterFactory.create(household=household, kind=MeterKind.PRODUCTION)
-    feed(grid, 1.0, T0, 60)
-    feed(solar, 3.0, T0, 60)
-    feed(grid, -2.0, T0 + timedelta(hours=1, minutes=1), 59)
-    feed(solar, 3.0, T0 + timedelta(hours=1, minutes=1), 59)
-    slots_rollup(now=T0 + timedelta(hours=3))
+    two_hours_with_solar(household, T0)
     return household
 
 
