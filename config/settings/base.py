@@ -4,7 +4,7 @@ With no variables set, everything runs embedded: SQLite (WAL) and kombu's filesy
 under ``var/``. Set ``DATABASE_URL`` and ``REDIS_URL`` to run the same code on Postgres and Redis.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -257,6 +257,10 @@ LOGGING = {
 # Readings: the largest |power| a sample may report, and the most samples in one batch.
 METERING_MAX_ABS_POWER_KW = env.float("METERING_MAX_ABS_POWER_KW", default=1000.0)
 METERING_MAX_BATCH = env.int("METERING_MAX_BATCH", default=100_000)
+# Readings before this instant are refused like future ones (the JOI sample data starts in 2001).
+METERING_EARLIEST_READING = datetime.fromisoformat(
+    env("METERING_EARLIEST_READING", default="2000-01-01T00:00:00+00:00")
+)
 # The largest request body the device API reads (100,000 JSON samples take about 6 MB).
 METERING_MAX_BODY_BYTES = env.int("METERING_MAX_BODY_BYTES", default=16 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = METERING_MAX_BODY_BYTES
@@ -269,6 +273,9 @@ WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectst
 SLOTS_CLOSE_AFTER_HOURS = env.int("SLOTS_CLOSE_AFTER_HOURS", default=48)
 READINGS_RETENTION_DAYS = env.int("READINGS_RETENTION_DAYS", default=90)
 SLOTS_ROLLUP_CHUNK_BLOCKS = env.int("SLOTS_ROLLUP_CHUNK_BLOCKS", default=500)
+# A rollup transaction stops taking blocks after this many seconds, so it never holds its locks
+# long enough to stall the live tick.
+SLOTS_ROLLUP_CHUNK_SECONDS = env.float("SLOTS_ROLLUP_CHUNK_SECONDS", default=5.0)
 # Autarky state: a household or community becomes autarkic at >= ENTER over the trailing
 # window and stops being so at <= LEAVE (hysteresis: no flapping in between).
 AUTARKY_WINDOW_DAYS = env.int("AUTARKY_WINDOW_DAYS", default=7)
