@@ -12,15 +12,11 @@ UV_VERSION := 0.13.9
 SMARTRIX_PORT ?= 8020
 export SMARTRIX_PORT
 
-# Test services: the local Postgres and Redis unless told otherwise.
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/smartrix
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-
 .PHONY: help install install-dev run test lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing clean
 
 help:
 	@echo "make run    set up and start the live PowerDale demo on http://127.0.0.1:$(SMARTRIX_PORT)/"
-	@echo "make test   set up and run the whole test suite (Postgres and Redis on 127.0.0.1)"
+	@echo "make test   set up and run the whole test suite (embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL)"
 	@echo "make check  lint, format check and type check"
 
 $(BIN)/python:
@@ -39,25 +35,28 @@ $(VENV)/.installed-dev: requirements/dev.lock $(VENV)/.installed-base
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
+# The embedded default's servers (config/embedded.py): PostgreSQL for both, Redis for the tests.
+EMBEDDED := $(BIN)/python -m config.embedded
+
+# Without DATABASE_URL, the embedded PostgreSQL under var/ (started here, stopped on the way out).
 run: install
-	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) seed_demo
-	@$(MANAGE) demo_welcome
-	PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/honcho -f Procfile start
+	@stop=true; \
+	if [ -z "$${DATABASE_URL:-}" ]; then $(EMBEDDED) postgres start || exit 1; stop="$(EMBEDDED) postgres stop"; fi; \
+	trap "$$stop" EXIT; \
+	$(MANAGE) migrate --noinput -v0 && $(MANAGE) seed_demo && $(MANAGE) demo_welcome && \
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile start
 
-# The ingestion tests run a second time on SQLite: the portable path must behave the same.
-PORTABLE_TESTS := tests/metering/test_ingestion.py tests/metering/test_readings_api.py \
-	tests/metering/test_joi_api.py tests/metering/test_rollup.py tests/metering/test_autarky.py
-# A Raspberry Pi's local datalogger stores on the embedded default (SQLite) too.
-PORTABLE_TESTS += tests/metering/test_dsmr_services.py tests/metering/test_dsmr_api.py \
-	tests/metering/test_dsmr_datalogger.py
-
+# DATABASE_URL / REDIS_URL when set; otherwise the embedded PostgreSQL and a Redis of the
+# suite's own, under var/test/, stopped afterwards.
 test: install-dev
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(BIN)/pytest $(PYTEST_ARGS)
-	@echo "== the same ingestion tests on SQLite (the portable path)"
-	DATABASE_URL=sqlite:///$(CURDIR)/var/portable.sqlite3 \
-		REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/pytest $(PORTABLE_TESTS)
+	@export SMARTRIX_VAR_DIR="$${SMARTRIX_TEST_VAR_DIR:-$(CURDIR)/var/test}"; stop=true; \
+	if [ -z "$${DATABASE_URL:-}" ]; then \
+		$(EMBEDDED) postgres start || exit 1; stop="$$stop; $(EMBEDDED) postgres stop"; fi; \
+	if [ -z "$${REDIS_URL:-}" ]; then \
+		url="$$($(EMBEDDED) redis start)" || exit 1; export REDIS_URL="$$url/0"; \
+		stop="$$stop; $(EMBEDDED) redis stop"; fi; \
+	trap "$$stop" EXIT; \
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -69,6 +68,7 @@ typecheck: install-dev
 check: lint typecheck
 
 clean:
+	$(EMBEDDED) postgres stop 2>/dev/null || true
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache
 
 bench-ingest: install-dev

@@ -1,3 +1,5 @@
+import os
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -27,3 +29,23 @@ def celery_worker(transactional_db: None) -> Iterator[None]:
         shutdown_timeout=30,
     ):
         yield
+
+
+def service_required(name: str, host: str, port: int, enable: str) -> None:
+    """Skips the test, saying why and how to enable it, when a server it talks to is not
+    reachable; under CI (``CI=true``) every service must be there, so it fails instead."""
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        message = f"{name} is not reachable on {host}:{port}; {enable}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # CI runs the whole suite: a skipped test there is a failure of the set-up.
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if os.environ.get("CI") == "true" and reporter is not None and reporter.stats.get("skipped"):
+        reporter.write_line("skipped tests under CI: every service must be running")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,16 +1,19 @@
 """Settings shared by every environment; behaviour is switched by environment variables.
 
-With no variables set, everything runs embedded: SQLite (WAL) and kombu's filesystem broker
-under ``var/``. Set ``DATABASE_URL`` and ``REDIS_URL`` to run the same code on Postgres and Redis.
+With no variables set, everything runs embedded: the PostgreSQL server of ``config/embedded.py``
+and kombu's filesystem broker, both under ``var/``. Set ``DATABASE_URL`` and ``REDIS_URL`` to run
+the same code on another Postgres and on Redis.
 """
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
 
+from config.embedded import postgres_database
 from core.queues import Queue
 
 django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
@@ -18,7 +21,7 @@ django_stubs_ext.monkeypatch()  # generic admin/queryset classes at run time
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
-VAR_DIR = Path(env("SMARTRIX_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(env("SMARTRIX_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Django core -------------------------------------------------------------------------------
@@ -83,24 +86,17 @@ TEMPLATES = [
 ]
 
 # --- Database ----------------------------------------------------------------------------------
-# Embedded default: SQLite in WAL mode so the web server and the worker can share it.
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL",
-        default=f"sqlite:///{VAR_DIR / 'smartrix.sqlite3'}",
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        # IMMEDIATE avoids "database is locked" when a read transaction later wants to write.
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+# PostgreSQL everywhere; the embedded default is the server `make run` starts under var/
+# (config/embedded.py).
+if env("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+    # A socket folder as the host, percent-encoded: postgres://postgres@%2Fvar%2Frun/smartrix
+    DATABASES["default"]["HOST"] = unquote(str(DATABASES["default"].get("HOST", "")))
 else:
-    # A new connection per request costs ~10x in throughput (PERFORMANCE.md): keep them.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {"default": postgres_database(VAR_DIR)}
+# A new connection per request costs ~10x in throughput (PERFORMANCE.md): keep them.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth --------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The README's `make run`, started as a new user would: SQLite + filesystem broker in a fresh
-directory, web server and Celery worker and beat, stopped with Ctrl-C."""
+"""The README's `make run`, started as a new user would: the embedded PostgreSQL and filesystem
+broker in a fresh directory, web server and Celery worker and beat, stopped with Ctrl-C."""
 
 import os
 import signal
@@ -31,7 +31,7 @@ def embedded_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "DJANGO_SETTINGS_MODULE"}
     }
     env["SMARTRIX_VAR_DIR"] = str(tmp_path_factory.mktemp("var"))
     env["SMARTRIX_PORT"] = str(free_port())

@@ -4,6 +4,7 @@ against pytest-django's live server, with a household fed real readings through 
 Screenshots of every page land in test-artifacts/.
 """
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -52,7 +53,12 @@ PASSWORD = "powerdale"  # noqa: S105 - the demo's password
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does)")
+        message = (
+            "Chromium is missing at /usr/bin/chromium: apt-get install chromium (.ci/run does)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # still synchronous ones.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import orjson
 import pytest
@@ -25,11 +26,14 @@ from metering.consumers.connections import readings_exchange, readings_queue
 from metering.models import IngestFailure, Reading
 from metering.simulation.engine import TownRun
 from metering.simulation.town import town_build, town_extend, town_houses
+from tests.conftest import service_required
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 MQTT_HOST, MQTT_PORT = "127.0.0.1", 1883
+RABBITMQ_ENABLE = "apt-get install rabbitmq-server && rabbitmq-server -detached (.ci/run does)"
+MOSQUITTO_ENABLE = "apt-get install mosquitto && mosquitto -d (.ci/run does)"
 
 Readings = dict[tuple[str, int], float]
 
@@ -68,7 +72,8 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     """This test's database for the processes the test starts."""
     db = connection.settings_dict
     env = dict(os.environ)
-    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    host = quote(str(db["HOST"]), safe="")  # a socket folder is a path
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{host}:{db['PORT']}/{db['NAME']}"
     env.update(extra)
     return env
 
@@ -192,6 +197,8 @@ def test_the_api_path_posts_each_meter_with_its_own_token(live_server: object) -
 @pytest.fixture(params=["redis", "rabbitmq"])
 def broker(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if request.param == "rabbitmq":
+        service_required("RabbitMQ", "127.0.0.1", 5672, RABBITMQ_ENABLE)
     names = {
         "kind": request.param,
         "url": url if request.param == "redis" else RABBITMQ_URL,
@@ -292,6 +299,7 @@ def test_bad_broker_messages_are_counted_and_the_consumer_goes_on(
 
 @pytest.fixture
 def mqtt_names() -> Iterator[dict[str, str]]:
+    service_required("Mosquitto", MQTT_HOST, MQTT_PORT, MOSQUITTO_ENABLE)
     names = {"prefix": f"test-{uuid.uuid4().hex}/meters", "client": f"test-{uuid.uuid4().hex}"}
     yield names
     # Drop the persistent session the consumer left on the broker.
