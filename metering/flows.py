@@ -172,25 +172,15 @@ class SlotArrays:
 
 def household_slot_arrays(*, household_id: int, start: datetime, end: datetime) -> SlotArrays:
     """The household's slots in [start, end), in time order."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT extract(epoch FROM start)::float8, import_kwh::float8, "
-                "export_kwh::float8, consumption_kwh::float8, complete "
-                "FROM metering_householdslot WHERE household_id = %s AND start >= %s "
-                "AND start < %s ORDER BY start",
-                [household_id, start, end],
-            )
-            rows = cursor.fetchall()
-    else:
-        rows = [
-            (moment.timestamp(), float(imp), float(exp), float(used), complete)
-            for moment, imp, exp, used, complete in HouseholdSlot.objects.filter(
-                household_id=household_id, start__gte=start, start__lt=end
-            )
-            .order_by("start")
-            .values_list("start", "import_kwh", "export_kwh", "consumption_kwh", "complete")
-        ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT extract(epoch FROM start)::float8, import_kwh::float8, "
+            "export_kwh::float8, consumption_kwh::float8, complete "
+            "FROM metering_householdslot WHERE household_id = %s AND start >= %s "
+            "AND start < %s ORDER BY start",
+            [household_id, start, end],
+        )
+        rows = cursor.fetchall()
     columns = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
     return SlotArrays(
         starts=np.array(columns[0], dtype=np.float64),

@@ -7,11 +7,9 @@ written in one transaction:
 - the same (meter, time) with another value is a conflict: the whole batch is refused;
 - repeats inside one batch follow the same two rules.
 
-Writers of a meter take turns (an advisory lock per meter on Postgres, the database lock on
-SQLite), which keeps the counts exact when clients race. On Postgres the batch goes
-through a temporary staging table filled by binary COPY, then one INSERT … SELECT … ON CONFLICT
-(the fastest exact path measured in PERFORMANCE.md); elsewhere (SQLite) the stored values are
-read, then the new rows inserted with one executemany.
+Writers of a meter take turns (an advisory lock per meter), which keeps the counts exact when
+clients race. The batch goes through a temporary staging table filled by binary COPY, then one
+INSERT … SELECT … ON CONFLICT (the fastest exact path measured in PERFORMANCE.md).
 """
 
 import math
@@ -92,10 +90,7 @@ def readings_record(*, samples_by_meter: Mapping[Meter, Sequence[Sample]]) -> In
         return IngestResult(inserted=0, duplicates=total)
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                inserted = _write_postgres(unique)
-            else:
-                inserted = _write_portable(unique)
+            inserted = _write_postgres(unique)
             if inserted:
                 # In the same transaction: a stored reading is never missed by the rollup.
                 slot_blocks_mark(
@@ -224,35 +219,6 @@ def _conflicts_with_store(unique: Mapping[Meter, dict[datetime, float]]) -> list
         for moment, power in by_time.items()
         if stored.get((meter.pk, moment), power) != power
     ]
-
-
-def _write_portable(unique: Mapping[Meter, dict[datetime, float]]) -> int:
-    # SQLite runs write transactions one at a time (IMMEDIATE), which is the lock we need: what
-    # is read here cannot change before the insert. Plain executemany, not the ORM: a year of
-    # demo history is millions of rows, and bulk_create builds a model instance for each.
-    stored = _stored_values(unique)
-    adapt = connection.ops.adapt_datetimefield_value
-    as_text: dict[datetime, str] = {}  # the batch's meters share their instants
-    rows = []
-    for meter, by_time in unique.items():
-        pk = meter.pk
-        for moment, power in by_time.items():
-            known = stored.get((pk, moment))
-            if known is None:
-                text = as_text.get(moment)
-                if text is None:
-                    text = as_text[moment] = str(adapt(moment))
-                rows.append((pk, text, power))
-            elif known != power:
-                raise _StoredValueDiffersError
-    if rows:
-        table = Reading._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} (meter_id, time, power_kw) VALUES (%s, %s, %s)",  # noqa: S608 - our names
-                rows,
-            )
-    return len(rows)
 
 
 _STAGING = "metering_reading_staging"

@@ -5,7 +5,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 
 from metering.choices import BlockState, MeterKind
@@ -187,8 +186,6 @@ def test_a_crash_makes_the_block_faulty_and_the_next_run_fixes_it(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_give_the_same_rows() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite runs one writer at a time; the race is Postgres's")
     meters = MeterFactory.create_batch(40)
     for n, meter in enumerate(meters):
         meter_readings_record(meter=meter, samples=[(at(m), n + m / 7) for m in range(0, 120, 2)])
