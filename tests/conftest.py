@@ -1,5 +1,4 @@
 import os
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -29,18 +28,6 @@ def celery_worker(transactional_db: None) -> Iterator[None]:
         shutdown_timeout=30,
     ):
         yield
-
-
-def service_required(name: str, host: str, port: int, enable: str) -> None:
-    """Skips the test, saying why and how to enable it, when a server it talks to is not
-    reachable; under CI (``CI=true``) every service must be there, so it fails instead."""
-    try:
-        socket.create_connection((host, port), timeout=2).close()
-    except OSError:
-        message = f"{name} is not reachable on {host}:{port}; {enable}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

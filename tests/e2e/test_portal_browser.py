@@ -4,7 +4,6 @@ against pytest-django's live server, with a household fed real readings through 
 Screenshots of every page land in test-artifacts/.
 """
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -32,6 +31,7 @@ from tests.households.factories import (
 )
 from tests.metering.factories import MeterFactory, feed
 from tests.pricing.factories import SubscriptionFactory
+from tests.services import unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,12 +53,7 @@ PASSWORD = "powerdale"  # noqa: S105 - the demo's password
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        message = (
-            "Chromium is missing at /usr/bin/chromium: apt-get install chromium (.ci/run does)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"Chromium is missing at {CHROMIUM}: apt-get install chromium (.ci/run does)")
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # still synchronous ones.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

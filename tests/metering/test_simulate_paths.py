@@ -26,7 +26,7 @@ from metering.consumers.connections import readings_exchange, readings_queue
 from metering.models import IngestFailure, Reading
 from metering.simulation.engine import TownRun
 from metering.simulation.town import town_build, town_extend, town_houses
-from tests.conftest import service_required
+from tests.services import service_required
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
