@@ -4,8 +4,10 @@ from datetime import date, timedelta
 
 from celery import shared_task
 
+from core.transient import TASK_RETRY
 
-@shared_task(name="billing.billing_run", ignore_result=True)
+
+@shared_task(name="billing.billing_run", ignore_result=True, **TASK_RETRY)
 def billing_run(month: str | None = None) -> None:
     """Issues every household's invoice for ``month`` (YYYY-MM-DD; by default last month)."""
     from django.utils import timezone
@@ -18,7 +20,7 @@ def billing_run(month: str | None = None) -> None:
     billing_run_service(month=chosen)
 
 
-@shared_task(name="billing.invoice_documents_render", ignore_result=True)
+@shared_task(name="billing.invoice_documents_render", ignore_result=True, **TASK_RETRY)
 def invoice_documents_render(invoice_ids: list[int]) -> None:
     """Renders the PDFs of issued invoices that have none yet (safe to run twice)."""
     from billing.documents import invoice_document_get_or_render

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from demo.settle import history_unsettled
 from demo.world import (
     COMMUNITIES,
     DEMO_PASSWORD,
@@ -67,8 +68,8 @@ def seed_demo(*, now: datetime | None = None, history_days: int = HISTORY_DAYS) 
         if users_created:
             _seed_staff()
     readings_added = _load_history(now, history_days)
-    if readings_added:
-        # Slots and a year of invoices follow in the worker, newest days first.
+    if history_unsettled(now=now):
+        # Slots and a year of invoices follow in the worker (also what an earlier run left).
         transaction.on_commit(_history_settle_later)
     return SeedReport(
         households=len(town),
@@ -182,20 +183,36 @@ def _demo_user(
 
 def _load_history(now: datetime, days: int) -> int:
     """The simulated town's history up to ``now`` (on the quarter hour), through the ingestion
-    service, for the meters that have no reading yet; a meter that has some is left be."""
-    empty = set(
-        Meter.objects.annotate(
-            has_readings=Exists(Reading.objects.filter(meter=OuterRef("pk")))
-        ).filter(has_readings=False)
-    )
+    service. Each meter resumes after its latest reading (a load stopped half-way, or a demo
+    that was down for a while, is completed); the history starts ``days`` before ``now``."""
     houses = town_houses()
-    if not empty or not houses or days <= 0:
+    if not houses or days <= 0:
         return 0
     step = int(HISTORY_INTERVAL.total_seconds())
     end = int(now.timestamp()) // step * step
-    steps = days * 86_400 // step
+    first = end - (days * 86_400 // step - 1) * step
     town = town_build(houses, seed=SIMULATION_SEED)
-    run = TownRun(town, start_s=end - (steps - 1) * step, interval_s=step)
-    sink = ServiceSink(town.meters, only=empty)
-    town_simulate(run=run, steps=steps, sink=sink, progress=True)
+    latest = _latest_reading_s(town.meters)
+    after: dict[Meter, int | None] = {}
+    for meter in town.meters:
+        last = latest.get(meter.pk)
+        if last is None or last < end:
+            after[meter] = last
+    if not after:
+        return 0
+    resume = min(first if s is None else max(first, (s // step + 1) * step) for s in after.values())
+    run = TownRun(town, start_s=resume, interval_s=step)
+    sink = ServiceSink(town.meters, after=after)
+    town_simulate(run=run, steps=(end - resume) // step + 1, sink=sink, progress=True)
     return sink.inserted
+
+
+def _latest_reading_s(meters: list[Meter]) -> dict[int, int | None]:
+    """Each meter's latest reading time in epoch seconds (one index probe per meter)."""
+    latest = Reading.objects.filter(meter=OuterRef("pk")).order_by("-time").values("time")[:1]
+    return {
+        pk: None if time is None else int(time.timestamp())
+        for pk, time in Meter.objects.filter(pk__in=[m.pk for m in meters])
+        .annotate(latest=Subquery(latest))
+        .values_list("pk", "latest")
+    }

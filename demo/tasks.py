@@ -1,33 +1,22 @@
-"""The demo's one background job: once a year of history is loaded, compute its slots (newest
-days first) and then issue the past twelve months' invoices, a little at a time so that a
-worker can always stop quickly (the task re-enqueues itself)."""
-
-from datetime import timedelta
+"""The demo's one background job: settling the loaded history (demo/settle.py), a step per
+task; the task re-enqueues itself while work is left."""
 
 from celery import shared_task
 
-HISTORY_MONTHS = 12
-CHUNKS_PER_RUN = 2
+from core.transient import TASK_RETRY
+
+# pg_try_advisory_lock's key for the chain: one chain at a time, however many were enqueued.
+HISTORY_SETTLE_LOCK = 0x5E771E
 
 
-@shared_task(name="demo.history_settle", ignore_result=True)
-def history_settle(months_left: int = HISTORY_MONTHS) -> None:
-    from django.utils import timezone
+@shared_task(name="demo.history_settle", ignore_result=True, **TASK_RETRY)
+def history_settle() -> None:
+    from core.locks import advisory_lock_try
+    from demo.settle import history_settle_step
 
-    from billing.services import billing_run
-    from core.timeslots import local_date, month_start
-    from metering.choices import BlockState
-    from metering.models import SlotBlock
-    from metering.services.rollup import slots_rollup
-
-    slots_rollup(max_chunks=CHUNKS_PER_RUN)
-    if SlotBlock.objects.filter(state=BlockState.TODO).exists():
-        history_settle.delay(months_left)
-        return
-    if months_left <= 0:
-        return
-    month = month_start(local_date(timezone.now()))
-    for _ in range(months_left):
-        month = month_start(month - timedelta(days=1))
-    billing_run(month=month)
-    history_settle.delay(months_left - 1)
+    with advisory_lock_try(HISTORY_SETTLE_LOCK) as held:
+        if not held:
+            return  # another chain is at work and carries on
+        more = history_settle_step()
+    if more:
+        history_settle.delay()

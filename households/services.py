@@ -1,6 +1,7 @@
 """Writes of the households domain."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -9,6 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from households.models import Household, Notification
+
+# A notification's e-mail not sent after this long is sent again; one older than FOR is let go
+# (news of a week ago is no longer worth an e-mail).
+EMAIL_PENDING_AFTER = timedelta(minutes=5)
+EMAIL_PENDING_FOR = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,25 @@ def notification_email(*, notification: Notification) -> bool:
         locked.emailed_at = timezone.now()
         locked.save(update_fields=["emailed_at", "updated_at"])
     return True
+
+
+def notifications_email_pending(*, now: datetime | None = None) -> int:
+    """Enqueues the e-mail of every notification whose e-mail is still unsent (the mail server
+    was down past the task's retries, or a worker lost the task). Returns how many. Only those
+    older than EMAIL_PENDING_AFTER: younger ones are still in their first task's hands."""
+    now = now or timezone.now()
+    pending = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lt=now - EMAIL_PENDING_AFTER,
+            created_at__gte=now - EMAIL_PENDING_FOR,
+        )
+        .exclude(user__email="")
+        .values_list("pk", flat=True)
+    )
+    for notification_id in pending:
+        _email_later(notification_id)
+    return len(pending)
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

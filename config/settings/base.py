@@ -216,7 +216,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_ROUTES = {
     "metering.readings_prune": {"queue": Queue.LONG_RUNNING.value},
     "metering.*": {"queue": Queue.DEFAULT.value},
-    "households.notification_email": {"queue": Queue.NOTIFICATIONS.value},
+    "households.*": {"queue": Queue.NOTIFICATIONS.value},
     "billing.*": {"queue": Queue.BILLING.value},
     "demo.*": {"queue": Queue.LONG_RUNNING.value},
 }
@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "autarky-states": {
         "task": "metering.autarky_states_evaluate",
         "schedule": crontab(minute="*/15"),
+    },
+    # E-mails of notifications that the mail server refused for longer than their retries.
+    "notifications-email-pending": {
+        "task": "households.notifications_email_pending",
+        "schedule": crontab(minute="*/5"),
     },
     "readings-prune": {"task": "metering.readings_prune", "schedule": crontab(hour=3, minute=30)},
     # Last month's invoices, once its slots are final (blocks close after 48 hours).
@@ -269,8 +274,8 @@ WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectst
 SLOTS_CLOSE_AFTER_HOURS = env.int("SLOTS_CLOSE_AFTER_HOURS", default=48)
 READINGS_RETENTION_DAYS = env.int("READINGS_RETENTION_DAYS", default=90)
 SLOTS_ROLLUP_CHUNK_BLOCKS = env.int("SLOTS_ROLLUP_CHUNK_BLOCKS", default=500)
-# A rollup transaction stops taking blocks after this many seconds, so it never holds its locks
-# long enough to stall the live tick.
+# Blocks per rollup transaction: at most CHUNK_BLOCKS, and as many as the last chunk's pace fits in
+# CHUNK_SECONDS, so no transaction holds its locks long enough to stall the live tick.
 SLOTS_ROLLUP_CHUNK_SECONDS = env.float("SLOTS_ROLLUP_CHUNK_SECONDS", default=5.0)
 # Autarky state: a household or community becomes autarkic at >= ENTER over the trailing
 # window and stops being so at <= LEAVE (hysteresis: no flapping in between).

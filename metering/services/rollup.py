@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import perf_counter
 
 import numpy as np
 from django.conf import settings
@@ -35,6 +36,7 @@ OPEN_STATES = (BlockState.TODO, BlockState.FAULTY)
 # Meters whose power makes energy slots (gas and water meters count volumes, not power).
 ENERGY_KINDS = (MeterKind.GRID, MeterKind.PRODUCTION, MeterKind.BATTERY, MeterKind.EV)
 DAY = timedelta(days=1)
+FIRST_CHUNK_BLOCKS = 50  # a run's first chunk, before its pace is known
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,10 @@ class RollupReport:
     blocks_done: int = 0
     blocks_faulty: int = 0
     slots_written: int = 0
+
+    @property
+    def blocks(self) -> int:
+        return self.blocks_done + self.blocks_faulty
 
     def __add__(self, other: "RollupReport") -> "RollupReport":
         return RollupReport(
@@ -65,20 +71,35 @@ def slot_blocks_mark(*, spans: Mapping[int, tuple[datetime, datetime]]) -> None:
 
 
 def slots_rollup(*, now: datetime | None = None, max_chunks: int | None = None) -> RollupReport:
-    """Computes the slots of every open block, chunk by chunk; returns what it did."""
+    """Computes the slots of every open block, chunk by chunk; returns what it did. The live
+    days' blocks go first, in chunks of their own; each chunk is sized from the pace of the
+    one before so that its transaction (which holds the blocks the live tick marks) stays
+    within SLOTS_ROLLUP_CHUNK_SECONDS."""
     now = now or timezone.now()
     _blocks_pruned_close(now)
     report = RollupReport()
     chunks = 0
     started = timezone.now()
+    live_from = (now - DAY).astimezone(UTC).date()  # today and yesterday (UTC)
+    size = min(FIRST_CHUNK_BLOCKS, settings.SLOTS_ROLLUP_CHUNK_BLOCKS)
     while max_chunks is None or chunks < max_chunks:
-        chunk_report = _rollup_chunk(started)
+        clock = perf_counter()
+        chunk_report = _rollup_chunk(started, size=size, live_from=live_from)
         if chunk_report is None:
             break
+        size = _next_chunk_size(chunk_report.blocks, perf_counter() - clock)
         report += chunk_report
         chunks += 1
     slot_blocks_close(now=now)
     return report
+
+
+def _next_chunk_size(blocks: int, seconds: float) -> int:
+    """As many blocks as the last chunk's pace fits in 80% of the time budget, growing at most
+    fourfold at a time."""
+    per_block = max(seconds, 1e-3) / max(blocks, 1)
+    fits = int(0.8 * settings.SLOTS_ROLLUP_CHUNK_SECONDS / per_block)
+    return max(1, min(fits, 4 * blocks, settings.SLOTS_ROLLUP_CHUNK_BLOCKS))
 
 
 def slot_blocks_close(*, now: datetime) -> int:
@@ -112,18 +133,19 @@ def readings_prune(*, now: datetime | None = None, batch_size: int = 50_000) -> 
     return deleted
 
 
-def _rollup_chunk(started: datetime) -> RollupReport | None:
-    """One transaction over a chunk of open blocks; a block that failed in this run waits for
-    the next one."""
+def _rollup_chunk(started: datetime, *, size: int, live_from: date) -> RollupReport | None:
+    """One transaction over up to ``size`` open blocks, the live days' alone if there are any;
+    a block that failed in this run waits for the next one."""
     with transaction.atomic():
-        blocks = list(
+        open_blocks = (
             SlotBlock.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(Q(state=BlockState.TODO) | Q(state=BlockState.FAULTY, updated_at__lt=started))
             .select_related("meter")
             # The newest days first (what people look at), the meters of a day together (their
             # households are refreshed once).
-            .order_by("state", "-day", "meter_id")[: settings.SLOTS_ROLLUP_CHUNK_BLOCKS]
+            .order_by("state", "-day", "meter_id")
         )
+        blocks = list(open_blocks.filter(day__gte=live_from)[:size]) or list(open_blocks[:size])
         if not blocks:
             return None
         try:

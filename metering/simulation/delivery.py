@@ -16,7 +16,7 @@ import http.client
 import logging
 import threading
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +31,7 @@ import numpy as np
 import orjson
 from django.conf import settings
 
+from core.transient import with_backoff
 from metering.consumers.connections import broker_connection, mqtt_client, readings_exchange
 from metering.energy import Sample
 from metering.models import Meter, Reading
@@ -65,28 +66,54 @@ def chunk_datetimes(chunk: Chunk) -> list[datetime]:
 
 class ServiceSink:
     """Calls the ingestion service with as many meters per batch as its limit allows; with
-    ``only``, delivers just those meters' readings (seed_demo fills the meters that have
-    none)."""
+    ``after`` (meter → epoch seconds), delivers only the readings later than that meter's
+    instant, and none of the meters left out (seed_demo resumes the history where it stopped)."""
 
-    def __init__(self, meters: Sequence[Meter], *, only: Collection[Meter] | None = None) -> None:
+    def __init__(
+        self, meters: Sequence[Meter], *, after: Mapping[Meter, int | None] | None = None
+    ) -> None:
         self.meters = meters
-        self.rows = [row for row, meter in enumerate(meters) if only is None or meter in only]
+        self.rows = [row for row, meter in enumerate(meters) if after is None or meter in after]
+        self.after = after or {}
         self.inserted = 0
 
     def send(self, chunk: Chunk) -> None:
         if not self.rows:
             return
+        times = chunk.times.tolist()
         moments = chunk_datetimes(chunk)
         per_batch = max(1, settings.METERING_MAX_BATCH // len(moments))
         for first in range(0, len(self.rows), per_batch):
-            batch: dict[Meter, list[Sample]] = {
-                self.meters[row]: list(zip(moments, chunk.power_kw[row].tolist(), strict=True))
-                for row in self.rows[first : first + per_batch]
-            }
-            self.inserted += readings_record(samples_by_meter=batch).inserted
+            batch: dict[Meter, list[Sample]] = {}
+            for row in self.rows[first : first + per_batch]:
+                meter = self.meters[row]
+                since = self.after.get(meter)
+                samples = zip(moments, chunk.power_kw[row].tolist(), strict=True)
+                if since is None:
+                    batch[meter] = list(samples)
+                elif times[-1] > since:
+                    later = [s for t, s in zip(times, samples, strict=True) if t > since]
+                    batch[meter] = later
+            if batch:
+                self.inserted += readings_record(samples_by_meter=batch).inserted
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+class PatientSink:
+    """A sink that waits out transient errors (database, broker, connection refused): the chunk
+    is sent again after a back-off until it goes through, so the run keeps its place. Sending a
+    chunk twice stores nothing twice: what arrived the first time comes back as duplicates."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    def send(self, chunk: Chunk) -> None:
+        with_backoff(lambda: self.sink.send(chunk), what="sending readings")
+
+    def close(self) -> None:
+        self.sink.close()
 
 
 class ApiSink:
@@ -178,16 +205,14 @@ class BrokerSink:
 class MqttSink:
     """Publishes one QoS 1 message per meter and chunk on ``<prefix>/<meter_id>/readings``.
 
-    Mosquitto drops QoS 1 messages beyond 1,000 queued for a subscriber, so when ``paced`` (a
-    run at full speed) the sink publishes at most MQTT_WINDOW_MESSAGES ahead of what the
-    platform has stored, which it reads from the database."""
+    Mosquitto drops QoS 1 messages beyond 1,000 queued for a subscriber (one that is down or
+    slow included), so the sink publishes at most MQTT_WINDOW_MESSAGES ahead of what the
+    platform has stored, which it reads from the database: a fast run, or a consumer that is
+    restarted, never loses a message."""
 
-    def __init__(
-        self, meters: Sequence[Meter], *, host: str, port: int, prefix: str, paced: bool
-    ) -> None:
+    def __init__(self, meters: Sequence[Meter], *, host: str, port: int, prefix: str) -> None:
         self.meters = meters
         self.prefix = prefix
-        self.paced = paced
         self.client = mqtt_client(client_id="", clean_session=True)
         self.client.connect(host, port)
         self.client.loop_start()
@@ -207,11 +232,10 @@ class MqttSink:
             ]
             for info in infos:
                 info.wait_for_publish(timeout=60)
-            if self.paced:
-                pks = [self.meters[row].pk for row in rows]
-                self.pending.append((pks, times[0], times[-1], len(pks) * len(times)))
-                while len(self.pending) > 1:
-                    self._await_stored(*self.pending.pop(0))
+            pks = [self.meters[row].pk for row in rows]
+            self.pending.append((pks, times[0], times[-1], len(pks) * len(times)))
+            while sum(len(entry[0]) for entry in self.pending) > MQTT_WINDOW_MESSAGES:
+                self._await_stored(*self.pending.pop(0))
 
     def _await_stored(self, pks: list[int], first: int, last: int, expected: int) -> None:
         window = Reading.objects.filter(

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from demo.services import HISTORY_INTERVAL, seed_demo
 from households.models import Community, Household, Membership
+from metering.choices import MeterKind
 from metering.models import Meter, Reading
 from pricing.models import PlanVersion, Subscription
 
@@ -32,11 +33,49 @@ def table_snapshot() -> dict[str, list[tuple[object, ...]]]:
 def test_seeding_twice_changes_nothing() -> None:
     seed_demo(now=NOW, history_days=HISTORY_DAYS)
     first = table_snapshot()
-    report = seed_demo(
-        now=NOW.replace(hour=10), history_days=HISTORY_DAYS
-    )  # later: still nothing new
+    report = seed_demo(now=NOW, history_days=HISTORY_DAYS)
     assert table_snapshot() == first
     assert report.readings_added == 0
+
+
+def readings_by_meter() -> dict[int, dict[datetime, float]]:
+    readings: dict[int, dict[datetime, float]] = {}
+    for meter_pk, time, power in Reading.objects.values_list("meter_id", "time", "power_kw"):
+        readings.setdefault(meter_pk, {})[time] = float(power)
+    return readings
+
+
+def test_a_later_start_fills_the_time_the_demo_was_down() -> None:
+    seed_demo(now=NOW, history_days=HISTORY_DAYS)
+    report = seed_demo(now=NOW + timedelta(hours=1), history_days=HISTORY_DAYS)
+    assert report.readings_added == Meter.objects.count() * 4
+    for times in readings_by_meter().values():
+        ordered = sorted(times)
+        assert ordered[-1] == NOW + timedelta(hours=1)
+        assert {b - a for a, b in pairwise(ordered)} == {HISTORY_INTERVAL}
+
+
+def test_a_load_stopped_half_way_is_completed_by_the_next_start() -> None:
+    seed_demo(now=NOW, history_days=HISTORY_DAYS)
+    complete = readings_by_meter()
+    meters = list(Meter.objects.order_by("pk"))
+    # As if the load had been killed: the last day missing for some meters, all for one.
+    Reading.objects.filter(meter__in=meters[::2], time__gt=NOW - timedelta(days=1)).delete()
+    Reading.objects.filter(meter=meters[1]).delete()
+
+    seed_demo(now=NOW, history_days=HISTORY_DAYS)
+
+    resumed = readings_by_meter()
+    assert {pk: set(times) for pk, times in resumed.items()} == {
+        pk: set(times) for pk, times in complete.items()
+    }
+    # Consumption and sun are functions of the instant: the same values as an unbroken load
+    # (a battery or a car starts afresh, so their homes' values may differ).
+    plain = Meter.objects.exclude(
+        household__meters__kind__in=[MeterKind.BATTERY, MeterKind.EV]
+    ).values_list("pk", flat=True)
+    assert plain
+    assert {pk: resumed[pk] for pk in plain} == {pk: complete[pk] for pk in plain}
 
 
 def test_the_trial_accounts_and_the_town() -> None:

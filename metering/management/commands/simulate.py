@@ -14,6 +14,7 @@ from metering.simulation.delivery import (
     BrokerSink,
     CsvSink,
     MqttSink,
+    PatientSink,
     ServiceSink,
     Sink,
     Sinks,
@@ -145,8 +146,8 @@ class Command(BaseCommand):
                 host=options["mqtt_host"],
                 port=options["mqtt_port"],
                 prefix=options["topic_prefix"],
-                paced=options["speed"] is None,
             )
-        if options["csv_dir"] is None:
-            return sink
-        return Sinks([sink, CsvSink(meters, directory=options["csv_dir"])])
+        if options["csv_dir"] is not None:
+            sink = Sinks([sink, CsvSink(meters, directory=options["csv_dir"])])
+        # A live run outlasts a busy database or a broker restart: it waits and keeps its place.
+        return PatientSink(sink)

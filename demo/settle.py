@@ -1,0 +1,66 @@
+"""Settling the demo's history once it is loaded: its slots (newest days first), then the past
+twelve months' invoices, oldest first. Each step is short, so a worker can always stop quickly,
+and finds what is left from the database alone: a chain stopped anywhere (a killed worker, a
+restarted demo) is completed by the next one, and a step run twice does nothing twice."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from billing.choices import InvoiceKind
+from billing.models import Invoice
+from billing.services import billing_run
+from core.timeslots import local_date, local_day_start, month_start, next_month
+from households.models import Household
+from metering.choices import BlockState
+from metering.models import SlotBlock
+from metering.services.rollup import slots_rollup
+from pricing.models import Subscription
+
+HISTORY_MONTHS = 12
+ROLLUP_CHUNKS_PER_STEP = 2
+
+
+def history_months(*, now: datetime | None = None) -> list[date]:
+    """The first days of the twelve months before the current one, oldest first."""
+    month = month_start(local_date(now or timezone.now()))
+    months = []
+    for _ in range(HISTORY_MONTHS):
+        month = month_start(month - timedelta(days=1))
+        months.append(month)
+    return months[::-1]
+
+
+def history_unsettled(*, now: datetime | None = None) -> bool:
+    """Whether slots are still to be computed or a past month still lacks invoices."""
+    if SlotBlock.objects.filter(state=BlockState.TODO).exists():
+        return True
+    return any(_households_unbilled(month).exists() for month in history_months(now=now))
+
+
+def history_settle_step(*, now: datetime | None = None) -> bool:
+    """One step: a little of the rollup, or else one month's invoices. True while work is
+    left. A month whose invoices fail (logged by the billing run) is passed over, not retried
+    in a loop: the next start of the demo tries it again."""
+    slots_rollup(max_chunks=ROLLUP_CHUNKS_PER_STEP)
+    if SlotBlock.objects.filter(state=BlockState.TODO).exists():
+        return True
+    for month in history_months(now=now):
+        if _households_unbilled(month).exists():
+            report = billing_run(month=month)
+            if report.issued:
+                return True
+    return False
+
+
+def _households_unbilled(month: date):  # type: ignore[no-untyped-def]
+    """Households on a plan before the month ended that have no invoice for it."""
+    month_end = local_day_start(next_month(month))
+    return Household.objects.filter(
+        Exists(Subscription.objects.filter(household=OuterRef("pk"), valid_from__lt=month_end))
+    ).exclude(
+        Exists(
+            Invoice.objects.filter(household=OuterRef("pk"), month=month, kind=InvoiceKind.INVOICE)
+        )
+    )

@@ -1,0 +1,92 @@
+"""Settling the demo's history: slots, then the past months' invoices, resumable anywhere."""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+import demo.settle
+from billing.models import Invoice
+from core.locks import advisory_lock_try
+from demo.services import seed_demo
+from demo.settle import history_months, history_settle_step, history_unsettled
+from households.models import Household
+from metering.choices import BlockState
+from metering.models import SlotBlock
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+MONTHS = 2  # the demo bills twelve; two show the same on a test database
+
+
+@pytest.fixture(autouse=True)
+def two_months(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(demo.settle, "HISTORY_MONTHS", MONTHS)
+
+
+def settle(steps: int | None = None) -> int:
+    done = 0
+    while (steps is None or done < steps) and history_settle_step(now=NOW):
+        done += 1
+        assert done < 500, "the chain does not end"
+    return done
+
+
+def invoices_by_month() -> dict[object, int]:
+    return {m: Invoice.objects.filter(month=m).count() for m in history_months(now=NOW)}
+
+
+@pytest.mark.django_db
+def test_the_chain_settles_slots_then_every_month_and_ends(
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    with django_capture_on_commit_callbacks() as enqueued:  # type: ignore[operator]
+        seed_demo(now=NOW, history_days=2)
+    assert len(enqueued) == 1  # the chain is started
+    assert history_unsettled(now=NOW)
+    settle()
+    households = Household.objects.count()
+    assert not SlotBlock.objects.filter(state=BlockState.TODO).exists()
+    assert invoices_by_month() == dict.fromkeys(history_months(now=NOW), households)
+    assert not history_unsettled(now=NOW)
+    assert history_settle_step(now=NOW) is False
+    with django_capture_on_commit_callbacks() as enqueued:  # type: ignore[operator]
+        seed_demo(now=NOW, history_days=2)
+    assert enqueued == []  # nothing left: no chain
+
+
+@pytest.mark.django_db
+def test_a_chain_stopped_half_way_is_completed_after_a_restart(
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    seed_demo(now=NOW, history_days=2)
+    settle(steps=3)  # then the worker is killed
+    assert history_unsettled(now=NOW)
+    with django_capture_on_commit_callbacks() as enqueued:  # type: ignore[operator]
+        seed_demo(now=NOW, history_days=2)  # the next `make run`
+    assert len(enqueued) == 1
+    settle()
+    households = Household.objects.count()
+    assert invoices_by_month() == dict.fromkeys(history_months(now=NOW), households)
+    assert Invoice.objects.count() == MONTHS * households  # none twice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_chain_at_a_time() -> None:
+    seen: list[bool] = []
+
+    def other_process() -> None:
+        from django.db import connection
+
+        with advisory_lock_try(0x5E771E) as held:
+            seen.append(held)
+        connection.close()
+
+    with advisory_lock_try(0x5E771E) as held:
+        assert held
+        thread = threading.Thread(target=other_process)
+        thread.start()
+        thread.join()
+    thread = threading.Thread(target=other_process)
+    thread.start()
+    thread.join()
+    assert seen == [False, True]
