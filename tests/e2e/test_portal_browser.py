@@ -4,6 +4,7 @@ against pytest-django's live server, with a household fed real readings through 
 Screenshots of every page land in test-artifacts/.
 """
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -35,7 +36,8 @@ from tests.services import unavailable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium (Playwright never downloads one); SMARTRIX_CHROMIUM names another.
+CHROMIUM = Path(os.environ.get("SMARTRIX_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
