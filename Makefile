@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 SMARTRIX_PORT ?= 8020
 export SMARTRIX_PORT
 
-.PHONY: help install install-dev run test lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing clean
+.PHONY: help install install-dev run test lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing bench-demo clean
 
 help:
 	@echo "make run    set up and start the live PowerDale demo on http://127.0.0.1:$(SMARTRIX_PORT)/"
@@ -71,17 +71,31 @@ clean:
 	$(EMBEDDED) postgres stop 2>/dev/null || true
 	rm -rf var/ .pytest_cache .mypy_cache .ruff_cache
 
+# Benchmarks run on BENCH_DATABASE_URL when set, otherwise on an embedded PostgreSQL of their own
+# under var/bench/ (the same major version as the demo and the tests), stopped afterwards.
+define bench
+	@export SMARTRIX_VAR_DIR="$(CURDIR)/var/bench"; stop=true; \
+	if [ -z "$${BENCH_DATABASE_URL:-}" ]; then \
+		$(EMBEDDED) postgres start || exit 1; stop="$(EMBEDDED) postgres stop"; fi; \
+	trap "$$stop" EXIT; \
+	$(BIN)/python -m bench.$(1)
+endef
+
 bench-ingest: install-dev
-	$(BIN)/python -m bench.ingest
+	$(call bench,ingest)
 
 bench-slots: install-dev
-	$(BIN)/python -m bench.slots
+	$(call bench,slots)
 
 bench-dsmr: install-dev
-	$(BIN)/python -m bench.dsmr
+	$(call bench,dsmr)
 
 bench-sim: install-dev
-	$(BIN)/python -m bench.sim
+	$(call bench,sim)
 
 bench-billing: install-dev
-	$(BIN)/python -m bench.billing
+	$(call bench,billing)
+
+# `make run` from a fresh clone until the demo's year is settled (slots and invoices).
+bench-demo: install-dev
+	$(BIN)/python -m bench.demo

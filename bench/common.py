@@ -1,7 +1,8 @@
 """What every benchmark needs: a fresh Postgres database, Django set up on it, a results table.
 
-Benchmarks run with production settings against ``BENCH_DATABASE_URL`` (default: the local
-Postgres, database ``smartrix_bench``, dropped and created anew at each run).
+Benchmarks run with production settings against ``BENCH_DATABASE_URL`` (default: the embedded
+PostgreSQL that `make bench-…` starts under var/bench/), database ``smartrix_bench``, dropped and
+created anew at each run.
 """
 
 import os
@@ -12,16 +13,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/smartrix_bench"
+BENCH_DATABASE = "smartrix_bench"
+
+
+def default_database_url() -> str:
+    """The embedded server's socket under var/bench/ (started by the Makefile)."""
+    from config.embedded import postgres_database
+
+    db = postgres_database(Path(os.environ.get("SMARTRIX_VAR_DIR", ROOT / "var" / "bench")))
+    host = quote(str(db["HOST"]), safe="")
+    return f"postgres://{db['USER']}@{host}:{db['PORT']}/{BENCH_DATABASE}"
 
 
 def bench_environment() -> dict[str, str]:
     """The environment a benchmark (and the servers it starts) runs with."""
     env = dict(os.environ)
-    env["DATABASE_URL"] = env.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    env["DATABASE_URL"] = env.get("BENCH_DATABASE_URL") or default_database_url()
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     env.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key")

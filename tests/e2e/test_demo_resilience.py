@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,8 +30,11 @@ LATEST_LIVE = (
 
 
 @pytest.fixture
-def clone(tmp_path: Path) -> Iterator[Path]:
-    clone = fresh_clone(tmp_path / "smartrix")
+def clone() -> Iterator[Path]:
+    # Not under pytest's tmp_path: other pytest runs on the machine rotate those folders away,
+    # a running database's files with them.
+    folder = Path(tempfile.mkdtemp(prefix="smartrix-e2e-"))
+    clone = fresh_clone(folder / "smartrix")
     yield clone
     # Whatever happened, the clone's embedded PostgreSQL does not outlive the test.
     subprocess.run(  # noqa: S603 - our own interpreter and module
@@ -40,6 +44,7 @@ def clone(tmp_path: Path) -> Iterator[Path]:
         capture_output=True,
         check=False,
     )
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def pages_statuses(stack: Stack, sessions: dict[str, requests.Session]) -> dict[str, int]:
@@ -123,10 +128,11 @@ def test_a_run_killed_in_the_middle_is_completed_by_the_next(clone: Path) -> Non
 
 
 DONE_BLOCKS = "SELECT count(*) FROM metering_slotblock WHERE state <> 'todo'"
+# The history, before the live minute took over (the restarts' own start-up gaps are there).
 HISTORY_HOLES = """
     SELECT count(*) FROM (
         SELECT time - lag(time) OVER (PARTITION BY meter_id ORDER BY time) AS step
-        FROM metering_reading
+        FROM metering_reading WHERE time < now() - interval '1 hour'
     ) steps WHERE step > interval '15 minutes'
 """
 
@@ -161,8 +167,8 @@ def path_without_servers(into: Path) -> str:
     return str(into)
 
 
-def test_nothing_to_lean_on_but_python(clone: Path, tmp_path: Path) -> None:
-    path = path_without_servers(tmp_path / "bin")
+def test_nothing_to_lean_on_but_python(clone: Path) -> None:
+    path = path_without_servers(clone.parent / "bin")
     for server in ("postgres", "pg_ctl", "pg_ctlcluster", "redis-server"):
         assert shutil.which(server, path=path) is None
     env = user_env(PATH=path)
@@ -185,7 +191,7 @@ def test_nothing_to_lean_on_but_python(clone: Path, tmp_path: Path) -> None:
         cwd=clone,
         env=env
         | {
-            "SMARTRIX_CHROMIUM": str(tmp_path / "no-chromium"),
+            "SMARTRIX_CHROMIUM": str(clone.parent / "no-chromium"),
             "PYTEST_ARGS": "tests/core tests/demo tests/households tests/metering/test_rollup.py "
             "tests/e2e/test_portal_browser.py -q -p no:randomly",
         },
