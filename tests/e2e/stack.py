@@ -3,17 +3,20 @@
 holds. Used by the end-to-end tests and by `make bench-demo`."""
 
 import contextlib
+import http.cookiejar
 import os
 import re
 import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Any, Self
 
 import psycopg
-import requests
 
 from config.embedded import postgres_database
 from demo.world import DEMO_PASSWORD
@@ -22,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HISTORY_MONTHS = 12
 CLEARED = {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "DJANGO_SETTINGS_MODULE"}
 CLEARED |= {"SMARTRIX_VAR_DIR", "SMARTRIX_TEST_VAR_DIR", "PYTEST_ADDOPTS"}
+CLEARED |= {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}  # a make of our own around us
 
 
 def free_port() -> int:
@@ -79,9 +83,9 @@ class Stack:
             if not self.alive:
                 raise AssertionError(f"make run exited early:\n{self.output()[-5000:]}")
             try:
-                requests.get(f"{self.base}/api/v1/price-plans/", timeout=2)
+                Browser().get(f"{self.base}/api/v1/price-plans/", timeout=2)
                 return time.monotonic() - started
-            except requests.RequestException:
+            except OSError:
                 if time.monotonic() - started > timeout:
                     raise AssertionError(
                         f"the demo did not answer within {timeout:.0f} s:\n{self.output()[-5000:]}"
@@ -124,23 +128,38 @@ class Stack:
         )
         return open_blocks, invoices, months
 
-    def session(self, username: str, *, admin: bool = False) -> requests.Session:
-        """A browser-like session logged in as ``username`` (the portal's or the admin's
-        login form)."""
-        session = requests.Session()
+    def session(self, username: str, *, admin: bool = False) -> "Browser":
+        """A browser-like client logged in as ``username`` (the portal's or the admin's login
+        form)."""
+        browser = Browser()
         login = f"{self.base}/admin/login/" if admin else f"{self.base}/accounts/login/"
-        page = session.get(login, timeout=30)
-        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        assert match, f"no login form at {login}: {page.status_code}"
-        answer = session.post(
-            login,
-            data={
-                "csrfmiddlewaretoken": match.group(1),
-                "username": username,
-                "password": DEMO_PASSWORD,
-            },
-            headers={"Referer": login},
-            timeout=30,
-        )
-        assert answer.status_code < 400, f"login of {username}: {answer.status_code}"
-        return session
+        status, page = browser.get(login)
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert match, f"no login form at {login}: {status}"
+        form = {"csrfmiddlewaretoken": match.group(1), "username": username}
+        status, _ = browser.post(login, form | {"password": DEMO_PASSWORD}, referer=login)
+        assert status < 400, f"login of {username}: {status}"
+        return browser
+
+
+class Browser:
+    """HTTP with cookies (a session, CSRF); every status is an answer, not an exception."""
+
+    def __init__(self) -> None:
+        cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        self.opener = urllib.request.build_opener(cookies)
+
+    def get(self, url: str, *, timeout: float = 60) -> tuple[int, str]:
+        return self._open(urllib.request.Request(url), timeout)  # noqa: S310 - http on loopback
+
+    def post(self, url: str, form: dict[str, str], *, referer: str) -> tuple[int, str]:
+        body = urllib.parse.urlencode(form).encode()
+        request = urllib.request.Request(url, body, {"Referer": referer})  # noqa: S310
+        return self._open(request, 60)
+
+    def _open(self, request: urllib.request.Request, timeout: float) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=timeout) as answer:
+                return int(answer.status), answer.read().decode(errors="replace")
+        except urllib.error.HTTPError as error:
+            return int(error.code), error.read().decode(errors="replace")

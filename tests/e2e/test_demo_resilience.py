@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
-from tests.e2e.stack import HISTORY_MONTHS, Stack, fresh_clone, user_env
+from tests.e2e.stack import HISTORY_MONTHS, Browser, Stack, fresh_clone, user_env
 
 pytestmark = pytest.mark.e2e
 
@@ -47,9 +46,9 @@ def clone() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def pages_statuses(stack: Stack, sessions: dict[str, requests.Session]) -> dict[str, int]:
+def pages_statuses(stack: Stack, sessions: dict[str, Browser]) -> dict[str, int]:
     """The portal, the JOI API and the admin, as visitors and as members and staff."""
-    anonymous = requests.Session()
+    anonymous = Browser()
     checks = {
         "portal login": (anonymous, "/accounts/login/"),
         "JOI read": (anonymous, "/readings/read/smart-meter-0"),
@@ -61,10 +60,7 @@ def pages_statuses(stack: Stack, sessions: dict[str, requests.Session]) -> dict[
         "admin invoices (charles)": (sessions["charles"], "/admin/billing/invoice/"),
         "usage overview (charles)": (sessions["charles"], "/admin/usage-overview/"),
     }
-    return {
-        name: session.get(f"{stack.base}{path}", timeout=60).status_code
-        for name, (session, path) in checks.items()
-    }
+    return {name: session.get(f"{stack.base}{path}")[0] for name, (session, path) in checks.items()}
 
 
 def test_make_run_on_a_busy_machine_stays_up_and_settles(
@@ -177,9 +173,9 @@ def test_nothing_to_lean_on_but_python(clone: Path) -> None:
     stack = Stack(clone, env).start()
     try:
         stack.wait_serving(SERVING_WITHIN_S)
-        answer = requests.get(f"{stack.base}/accounts/login/", timeout=30)
-        assert answer.status_code == 200
-        assert "Log in" in answer.text
+        status, page = Browser().get(f"{stack.base}/accounts/login/")
+        assert status == 200
+        assert "Log in" in page
     finally:
         stack.stop()
 
@@ -193,7 +189,7 @@ def test_nothing_to_lean_on_but_python(clone: Path) -> None:
         | {
             "SMARTRIX_CHROMIUM": str(clone.parent / "no-chromium"),
             "PYTEST_ARGS": "tests/core tests/demo tests/households tests/metering/test_rollup.py "
-            "tests/e2e/test_portal_browser.py -q -p no:randomly",
+            f"tests/e2e/test_portal_browser.py -q -p no:randomly --basetemp={clone.parent}/pytest",
         },
         capture_output=True,
         text=True,
