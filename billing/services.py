@@ -20,7 +20,7 @@ from billing.choices import InvoiceKind, InvoiceLineKind, InvoiceState
 from billing.estimation import household_billing_series
 from billing.exceptions import InvoiceStateError
 from billing.models import Invoice, InvoiceCounter, InvoiceLine
-from core.timeslots import local_day_start, month_start, next_month
+from core.timeslots import local_date, local_day_start, month_start, next_month
 from households.models import Household
 from pricing.cost_engine import Bill, SlotSeries, Tariff, bill
 from pricing.models import PricePlan
@@ -251,9 +251,10 @@ def _lines_write(invoice: Invoice, computed: Bill) -> None:
 
 
 def _issue(invoice: Invoice) -> None:
-    """Numbers the draft and issues it; the counter's row lock serialises numbering."""
+    """Numbers the draft and issues it; the counter's row lock serialises numbering. The
+    year is the local one: at 00:30 on 1 January in Brussels the new year has begun."""
     issued_at = timezone.now()
-    year = issued_at.year
+    year = local_date(issued_at).year
     InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year)], ignore_conflicts=True)
     counter = InvoiceCounter.objects.select_for_update().get(year=year)
     counter.last_number += 1
