@@ -55,6 +55,14 @@ class InvoiceAdmin(admin.ModelAdmin[Invoice]):
         return False
 
     @override
+    def has_change_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        # An issued invoice is a view, with no Save: its POST answers 403, not a 500 from the
+        # model refusing the write. The list's actions still apply to it.
+        if obj is not None and obj.state != InvoiceState.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
         return obj is not None and obj.state == InvoiceState.DRAFT
 
