@@ -1,8 +1,9 @@
 """Issuing invoices: one per household and calendar month, numbered without gaps, never
-changed once issued (corrections are credit notes).
+changed once issued. A correction is a credit note cancelling the invoice, then a new invoice
+replacing it (and again, as often as needed); at most one invoice of a month is live.
 
-An invoice is computed outside any lock, then written in one transaction: the draft (its
-unique (household, month, kind) key settles a race between two workers), its lines, then the
+An invoice is computed outside any lock, then written in one transaction: the draft (the
+unique key of a month's first invoice settles a race between two workers), its lines, then the
 number, taken last under a row lock on the year's counter so the lock is held only until the
 commit. A worker killed anywhere before the commit leaves nothing, and no number is lost.
 """
@@ -73,10 +74,12 @@ def invoice_issue_for_month(
     tariffs: dict[str, Tariff] | None = None,
     render_pdf: bool = True,
 ) -> Invoice | None:
-    """The household's invoice for the month, issued now if it was not yet; None when the
-    household had no plan. Safe to run twice, or in two workers at once."""
+    """The household's first invoice for the month, issued now if it was not yet; None when
+    the household had no plan. Safe to run twice, or in two workers at once."""
     month = month_start(month)
-    existing = Invoice.objects.filter(household=household, month=month, kind=InvoiceKind.INVOICE)
+    existing = Invoice.objects.filter(
+        household=household, month=month, kind=InvoiceKind.INVOICE, replaces=None
+    )
     if (invoice := existing.first()) is not None:
         return invoice
     plan = household_price_plan(household=household, at=local_day_start(next_month(month)))
@@ -85,28 +88,7 @@ def invoice_issue_for_month(
     computed = invoice_compute(household=household, month=month, plan=plan, tariffs=tariffs)
     try:
         with transaction.atomic():
-            invoice = Invoice.objects.create(
-                household=household,
-                kind=InvoiceKind.INVOICE,
-                month=month,
-                supplier_name=plan.supplier.name,
-                household_name=household.name,
-                household_address=household.address,
-                plan_id=plan.plan_id,
-                net_total=computed.bill.net_total,
-                vat_total=computed.bill.vat_total,
-                total=computed.bill.total,
-                import_kwh=computed.bill.import_kwh,
-                export_kwh=computed.bill.export_kwh,
-                estimated_kwh=computed.bill.estimated_kwh,
-                cost_without_solar=computed.cost_without_solar,
-                cheapest_plan_id=computed.cheapest_plan_id,
-                cost_under_cheapest=computed.cost_under_cheapest,
-                opening_register_kwh=computed.opening_register_kwh,
-                closing_register_kwh=computed.closing_register_kwh,
-            )
-            _lines_write(invoice, computed.bill)
-            _issue(invoice)
+            invoice = _invoice_write(household, month, plan, computed)
     except IntegrityError:
         # Another worker issued it first: theirs stands, and this attempt left nothing.
         return existing.get()
@@ -115,11 +97,38 @@ def invoice_issue_for_month(
     return invoice
 
 
+def invoice_reissue(*, invoice: Invoice) -> Invoice:
+    """The corrected invoice replacing a credited one: its month computed again from the
+    slots as they are now, under the plan of the month's end, with its own number."""
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise InvoiceStateError("Only an invoice can be replaced, not a credit note.")
+    household, month = invoice.household, invoice.month
+    plan = household_price_plan(household=household, at=local_day_start(next_month(month)))
+    if plan is None:
+        raise InvoiceStateError(f"{household} has no price plan for {month:%Y-%m}.")
+    computed = invoice_compute(household=household, month=month, plan=plan)
+    with transaction.atomic():
+        # The row lock orders a re-issue after a credit note of the same invoice.
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if not Invoice.objects.filter(credit_for=locked).exists():
+            raise InvoiceStateError(
+                f"Invoice {locked.number} is not credited: issue its credit note first."
+            )
+        try:
+            with transaction.atomic():
+                corrected = _invoice_write(household, month, plan, computed, replaces=locked)
+        except IntegrityError:
+            raise InvoiceStateError(f"Invoice {locked.number} was already replaced.") from None
+    transaction.on_commit(lambda: _render_later([corrected.pk]))
+    return corrected
+
+
 def credit_note_issue(*, invoice: Invoice) -> Invoice:
     """A credit note cancelling an issued invoice: every line negated, its own number."""
     if invoice.kind != InvoiceKind.INVOICE or invoice.state == InvoiceState.DRAFT:
         raise InvoiceStateError("Only an issued invoice can be credited.")
     with transaction.atomic():
+        Invoice.objects.select_for_update().filter(pk=invoice.pk).get()  # see invoice_reissue
         try:
             with transaction.atomic():
                 note = Invoice.objects.create(
@@ -214,6 +223,40 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
     for first in range(0, len(issued), PDF_CHUNK):
         _render_later(issued[first : first + PDF_CHUNK])
     return report
+
+
+def _invoice_write(
+    household: Household,
+    month: date,
+    plan: PricePlan,
+    computed: ComputedInvoice,
+    replaces: Invoice | None = None,
+) -> Invoice:
+    """The draft, its lines, then its number: call inside a transaction."""
+    invoice = Invoice.objects.create(
+        household=household,
+        kind=InvoiceKind.INVOICE,
+        month=month,
+        replaces=replaces,
+        supplier_name=plan.supplier.name,
+        household_name=household.name,
+        household_address=household.address,
+        plan_id=plan.plan_id,
+        net_total=computed.bill.net_total,
+        vat_total=computed.bill.vat_total,
+        total=computed.bill.total,
+        import_kwh=computed.bill.import_kwh,
+        export_kwh=computed.bill.export_kwh,
+        estimated_kwh=computed.bill.estimated_kwh,
+        cost_without_solar=computed.cost_without_solar,
+        cheapest_plan_id=computed.cheapest_plan_id,
+        cost_under_cheapest=computed.cost_under_cheapest,
+        opening_register_kwh=computed.opening_register_kwh,
+        closing_register_kwh=computed.closing_register_kwh,
+    )
+    _lines_write(invoice, computed.bill)
+    _issue(invoice)
+    return invoice
 
 
 def _lines_write(invoice: Invoice, computed: Bill) -> None:

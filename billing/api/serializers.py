@@ -22,6 +22,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
 class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     lines = InvoiceLineSerializer(many=True)
     credit_for = serializers.CharField(source="credit_for.number", default=None)
+    replaces = serializers.CharField(source="replaces.number", default=None)
     pdf = serializers.HyperlinkedIdentityField(view_name="billing-api:invoice-pdf")
 
     class Meta:
@@ -37,6 +38,7 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
             "paid_at",
             "voided_at",
             "credit_for",
+            "replaces",
             "supplier_name",
             "household_name",
             "household_address",
