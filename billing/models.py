@@ -163,6 +163,20 @@ class InvoiceLine(models.Model):
     plan_version = models.ForeignKey(
         PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What priced the line, as fields (the description says it in words). Empty on VAT
+    # lines, and on lines issued before these fields existed.
+    band = models.CharField(max_length=40, blank=True, help_text="Rate band of an energy line.")
+    multiplier = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Weekday multiplier of an energy line (1: none).",
+    )
+    period_from = models.DateField(null=True, blank=True, help_text="First local day priced.")
+    period_to = models.DateField(
+        null=True, blank=True, help_text="Last local day priced (included)."
+    )
 
     class Meta:
         ordering = ["invoice", "position"]

@@ -163,6 +163,10 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
                     vat_rate=line.vat_rate,
                     estimated=line.estimated,
                     plan_version_id=line.plan_version_id,
+                    band=line.band,
+                    multiplier=line.multiplier,
+                    period_from=line.period_from,
+                    period_to=line.period_to,
                 )
                 for line in invoice.lines.all()
             ]
@@ -273,6 +277,10 @@ def _lines_write(invoice: Invoice, computed: Bill) -> None:
             vat_rate=line.vat_rate,
             estimated=line.estimated,
             plan_version_id=line.version_id,
+            band=line.band,
+            multiplier=line.multiplier,
+            period_from=line.period_from,
+            period_to=line.period_to,
         )
         for position, line in enumerate(computed.lines, start=1)
     ]

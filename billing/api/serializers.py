@@ -1,9 +1,19 @@
 from rest_framework import serializers
 
 from billing.models import Invoice, InvoiceLine
+from pricing.models import PlanVersion
+
+
+class PlanVersionRefSerializer(serializers.ModelSerializer[PlanVersion]):
+    class Meta:
+        model = PlanVersion
+        fields = ["id", "valid_from"]
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
+    plan_version = PlanVersionRefSerializer(allow_null=True)
+    band = serializers.SerializerMethodField()
+
     class Meta:
         model = InvoiceLine
         fields = [
@@ -16,7 +26,15 @@ class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
             "net_amount",
             "vat_rate",
             "estimated",
+            "plan_version",
+            "band",
+            "multiplier",
+            "period_from",
+            "period_to",
         ]
+
+    def get_band(self, line: InvoiceLine) -> str | None:
+        return line.band or None  # null, like the other pricing fields, where none applies
 
 
 class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
