@@ -21,6 +21,7 @@ from billing.choices import InvoiceKind, InvoiceLineKind, InvoiceState
 from billing.estimation import household_billing_series
 from billing.exceptions import InvoiceStateError
 from billing.models import Invoice, InvoiceCounter, InvoiceLine
+from billing.month_slots import month_slots_finalise
 from core.timeslots import local_date, local_day_start, month_start, next_month
 from households.models import Household
 from pricing.cost_engine import Bill, SlotSeries, Tariff, bill
@@ -191,12 +192,19 @@ class BillingRunReport:
     existing: int = 0
     without_plan: int = 0
     failed: list[int] = field(default_factory=list)
+    # Households left out because some of the month's slots are not final: their open blocks.
+    not_final: dict[int, list[str]] = field(default_factory=dict)
 
 
 def billing_run(*, month: date, households: Sequence[Household] | None = None) -> BillingRunReport:
-    """Issues the month's invoice of every household (or of ``households``)."""
+    """Issues the month's invoice of every household (or of ``households``) whose slots for
+    the month are final; the rollup runs first."""
     month = month_start(month)
-    report = BillingRunReport(month)
+    report = BillingRunReport(
+        month, not_final=month_slots_finalise(month=month, households=households)
+    )
+    if report.not_final:
+        logger.error("slots of %s not final, households left out: %s", month, report.not_final)
     tariffs = {p.plan_id: Tariff(p) for p in price_plan_list()}
     chosen = households if households is not None else Household.objects.order_by("pk")
     already = set(
@@ -208,6 +216,8 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
     for household in chosen:
         if household.pk in already:
             report.existing += 1
+            continue
+        if household.pk in report.not_final:
             continue
         try:
             invoice = invoice_issue_for_month(
