@@ -20,6 +20,7 @@ from billing.services import (
 from households.models import Household
 from metering.models import HouseholdSlot
 from tests.billing.factories import MONTH, household_on_green_plan, month_slots
+from tests.concurrency import run_at_once
 from tests.households.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,22 @@ def test_what_cannot_be_corrected_is_refused_and_writes_nothing(household: House
     ]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_corrections_at_once_issue_one_credit_note_and_one_replacement() -> None:
+    household = household_on_green_plan()
+    month_slots(household, days=1)
+    invoice = _issued(household)
+    for correct in (credit_note_issue, invoice_reissue):
+        errors = run_at_once(lambda correct=correct: correct(invoice=invoice))  # type: ignore[misc]
+        assert [type(error) for error in errors] == [InvoiceStateError]
+    assert (Invoice.objects.filter(credit_for=invoice).count(), invoice.replaced_by.number) == (
+        1,
+        "2026-000003",
+    )
+    numbers = Invoice.objects.order_by("number").values_list("number", flat=True)
+    assert list(numbers) == ["2026-000001", "2026-000002", "2026-000003"]
+
+
 def test_the_database_holds_one_first_invoice_per_month(household: Household) -> None:
     invoice = _issued(household)
     fields = {
@@ -135,7 +152,8 @@ def test_the_admin_credits_then_replaces_and_the_api_shows_the_links(
     assert (note.number, corrected.number) == ("2026-000002", "2026-000003")
 
     member = APIClient()
-    member.force_authenticate(MembershipFactory.create(household=household).user)
+    membership = MembershipFactory.create(household=household)
+    member.force_authenticate(membership.user)
     listed = {
         row["number"]: (row["kind"], row["credit_for"], row["replaces"])
         for row in member.get("/api/v1/invoices/").json()["results"]
@@ -145,3 +163,9 @@ def test_the_admin_credits_then_replaces_and_the_api_shows_the_links(
         "2026-000002": ("credit_note", "2026-000001", None),
         "2026-000003": ("invoice", None, "2026-000001"),
     }
+    portal = Client()
+    portal.force_login(membership.user)
+    page = portal.get(f"/households/{household.pk}/invoices/{corrected.pk}/")
+    assert page.status_code == 200
+    assert b"<dt>Replaces</dt>" in page.content
+    assert f"/households/{household.pk}/invoices/{invoice.pk}/".encode() in page.content
