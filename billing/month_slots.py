@@ -1,8 +1,9 @@
 """Before a month is billed, its slots must be final: no invoice from unfinished slots.
 
-The rollup runs first (it is idempotent and cheap when nothing is open, so a run right after
-the month needs no wait for the minute beat); a block it leaves open — one that failed again —
-keeps its household out of the run, named, until a rerun finds it computed.
+``billing_run`` runs the rollup first (it is idempotent and cheap when nothing is open, so a
+run right after the month needs no wait for the minute beat); a block still open after it —
+one that failed again — keeps its household out of the run, named, until a rerun finds it
+computed. A corrected invoice is refused the same way while its month has an open block.
 """
 
 from collections import defaultdict
@@ -12,15 +13,14 @@ from datetime import UTC, date
 from core.timeslots import SLOT, local_day_start, month_start, next_month
 from households.models import Household
 from metering.models import SlotBlock
-from metering.services.rollup import OPEN_STATES, slots_rollup
+from metering.services.rollup import OPEN_STATES
 
 
-def month_slots_finalise(
+def month_blocks_open(
     *, month: date, households: Sequence[Household] | None = None
 ) -> dict[int, list[str]]:
-    """Computes every open block, then names, per household id, the blocks of the local
-    ``month`` still open (empty when every slot is final)."""
-    slots_rollup()
+    """Per household id, the blocks of the local ``month`` whose slots are still to compute
+    (TODO or FAULTY), named; empty when every slot of the month is final."""
     # Blocks are UTC days: the local month starts and ends inside one.
     first = local_day_start(month_start(month)).astimezone(UTC).date()
     last = (local_day_start(next_month(month)) - SLOT).astimezone(UTC).date()

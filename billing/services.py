@@ -21,9 +21,10 @@ from billing.choices import InvoiceKind, InvoiceLineKind, InvoiceState
 from billing.estimation import household_billing_series
 from billing.exceptions import InvoiceStateError
 from billing.models import Invoice, InvoiceCounter, InvoiceLine
-from billing.month_slots import month_slots_finalise
+from billing.month_slots import month_blocks_open
 from core.timeslots import local_date, local_day_start, month_start, next_month
 from households.models import Household
+from metering.services.rollup import slots_rollup
 from pricing.cost_engine import Bill, SlotSeries, Tariff, bill
 from pricing.models import PricePlan
 from pricing.selectors import household_price_plan, price_plan_list
@@ -107,6 +108,10 @@ def invoice_reissue(*, invoice: Invoice) -> Invoice:
     plan = household_price_plan(household=household, at=local_day_start(next_month(month)))
     if plan is None:
         raise InvoiceStateError(f"{household} has no price plan for {month:%Y-%m}.")
+    if open_blocks := month_blocks_open(month=month, households=[household]):
+        raise InvoiceStateError(
+            f"The slots of {month:%Y-%m} are not final yet: {'; '.join(open_blocks[household.pk])}."
+        )
     computed = invoice_compute(household=household, month=month, plan=plan)
     with transaction.atomic():
         # The row lock orders a re-issue after a credit note of the same invoice.
@@ -200,11 +205,7 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
     """Issues the month's invoice of every household (or of ``households``) whose slots for
     the month are final; the rollup runs first."""
     month = month_start(month)
-    report = BillingRunReport(
-        month, not_final=month_slots_finalise(month=month, households=households)
-    )
-    if report.not_final:
-        logger.error("slots of %s not final, households left out: %s", month, report.not_final)
+    report = BillingRunReport(month)
     tariffs = {p.plan_id: Tariff(p) for p in price_plan_list()}
     chosen = households if households is not None else Household.objects.order_by("pk")
     already = set(
@@ -212,6 +213,11 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
             "household_id", flat=True
         )
     )
+    slots_rollup()
+    open_blocks = month_blocks_open(month=month, households=households).items()
+    report.not_final = {pk: blocks for pk, blocks in open_blocks if pk not in already}
+    if report.not_final:
+        logger.error("slots of %s not final, households left out: %s", month, report.not_final)
     issued: list[int] = []
     for household in chosen:
         if household.pk in already:

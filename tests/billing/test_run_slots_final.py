@@ -1,19 +1,26 @@
 """The monthly run never bills from unfinished slots: the rollup runs first, and a household
 whose blocks stay open is named and left for a rerun."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from billing.exceptions import InvoiceStateError
 from billing.models import Invoice
-from billing.month_slots import month_slots_finalise
-from billing.services import billing_run
+from billing.month_slots import month_blocks_open
+from billing.services import (
+    billing_run,
+    credit_note_issue,
+    invoice_issue_for_month,
+    invoice_reissue,
+)
 from households.models import Household
 from metering.models import SlotBlock
 from metering.services import rollup
+from metering.services.rollup import slots_rollup
 from tests.billing.factories import MONTH, household_on_green_plan, month_slots
 from tests.households.factories import HouseholdFactory
 from tests.metering.factories import MeterFactory, feed
@@ -71,19 +78,33 @@ def test_a_household_with_a_block_still_open_is_named_and_not_billed(
     assert Invoice.objects.filter(household=metered).count() == 1
 
 
-def test_the_months_blocks_are_the_utc_days_of_the_local_month(
-    metered: Household, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_months_blocks_are_the_utc_days_of_the_local_month(metered: Household) -> None:
     meter = metered.meters.get()
     SlotBlock.objects.all().delete()
     # Blocks are UTC days: 31 May 22:00 UTC is already June in Brussels, 30 June 22:00 is July.
     for day in ("2026-05-30", "2026-05-31", "2026-06-30", "2026-07-01"):
         SlotBlock.objects.create(meter=meter, day=day)
-    _rollup_broken(monkeypatch)
-    open_blocks = month_slots_finalise(month=MONTH)
-    assert open_blocks == {
-        metered.pk: [
-            f"meter m-curie on 2026-{day} (faulty: RuntimeError: disk on fire)"
-            for day in ("05-31", "06-30")
-        ]
+    assert month_blocks_open(month=MONTH) == {
+        metered.pk: [f"meter m-curie on 2026-{day} (todo)" for day in ("05-31", "06-30")]
     }
+
+
+def test_a_correction_waits_for_final_slots_and_a_rerun_leaves_billed_households_alone(
+    metered: Household, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoice = invoice_issue_for_month(household=metered, month=MONTH)
+    assert invoice is not None
+    credit_note_issue(invoice=invoice)
+    # Late readings (2 kWh more, the same day) re-open the block.
+    feed(metered.meters.get(), 2.0, JUNE_10 + timedelta(hours=2), 60)
+    _rollup_broken(monkeypatch)
+    # Already billed: a rerun has nothing to issue and nothing to wait for.
+    report = billing_run(month=MONTH)
+    assert (report.issued, report.existing, report.not_final) == (0, 1, {})
+    with pytest.raises(InvoiceStateError, match="2026-06 are not final yet: meter m-curie"):
+        invoice_reissue(invoice=invoice)
+    assert not Invoice.objects.filter(replaces=invoice).exists()
+    monkeypatch.undo()
+    slots_rollup()
+    corrected = invoice_reissue(invoice=invoice)
+    assert corrected.import_kwh - corrected.estimated_kwh == Decimal("3")
