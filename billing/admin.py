@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from billing.choices import InvoiceState
 from billing.exceptions import InvoiceStateError
 from billing.models import Invoice, InvoiceDocument, InvoiceLine
-from billing.services import credit_note_issue, invoice_mark_paid
+from billing.services import credit_note_issue, invoice_mark_paid, invoice_reissue
 
 LINE_FIELDS = (
     "position",
@@ -35,8 +35,8 @@ class InvoiceLineInline(admin.TabularInline[InvoiceLine, Invoice]):
 
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin[Invoice]):
-    """Invoices are issued by the monthly run; here they are read, paid or credited — an
-    issued invoice is never edited."""
+    """Invoices are issued by the monthly run; here they are read, paid, credited and
+    replaced by a corrected invoice — an issued invoice is never edited."""
 
     list_display = ["number", "household_name", "month", "kind", "state", "total", "issued_at"]
     list_filter = ["state", "kind", "month", "household__community"]
@@ -44,7 +44,7 @@ class InvoiceAdmin(admin.ModelAdmin[Invoice]):
     date_hierarchy = "month"
     list_select_related = ["household"]
     inlines = [InvoiceLineInline]
-    actions = ["issue_credit_notes", "mark_paid"]
+    actions = ["issue_credit_notes", "reissue", "mark_paid"]
 
     @override
     def get_readonly_fields(self, request: HttpRequest, obj: Invoice | None = None) -> list[str]:
@@ -53,6 +53,14 @@ class InvoiceAdmin(admin.ModelAdmin[Invoice]):
     @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @override
+    def has_change_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
+        # An issued invoice is a view, with no Save: its POST answers 403, not a 500 from the
+        # model refusing the write. The list's actions still apply to it.
+        if obj is not None and obj.state != InvoiceState.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
 
     @override
     def has_delete_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
@@ -67,6 +75,16 @@ class InvoiceAdmin(admin.ModelAdmin[Invoice]):
                 self.message_user(request, f"{invoice}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, f"Credit note {note.number} cancels {invoice.number}.")
+
+    @admin.action(description="Issue a corrected invoice for each selected credited invoice")
+    def reissue(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        for invoice in queryset:
+            try:
+                corrected = invoice_reissue(invoice=invoice)
+            except InvoiceStateError as exc:
+                self.message_user(request, f"{invoice}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"Invoice {corrected.number} replaces {invoice.number}.")
 
     @admin.action(description="Mark the selected invoices paid")
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:

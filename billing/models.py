@@ -1,6 +1,7 @@
 """Invoices, their lines and their PDFs. An issued invoice never changes: the model refuses,
 the admin shows it read-only, and Postgres triggers (migration 0002) reject any UPDATE or
-DELETE of it or its lines but the move to paid or void. Corrections are credit notes."""
+DELETE of it or its lines but the move to paid or void. A correction is a credit note that
+cancels the invoice, then a new invoice that replaces it."""
 
 from decimal import Decimal
 from typing import Any, override
@@ -48,7 +49,20 @@ class Invoice(BaseModel):
     paid_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
     credit_for = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        help_text="The invoice this credit note cancels.",
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="The credited invoice this corrected invoice replaces.",
     )
     # What the invoice says, kept as it was said.
     supplier_name = models.CharField(max_length=120)
@@ -85,12 +99,31 @@ class Invoice(BaseModel):
 
     class Meta:
         ordering = ["-month", "number"]
+        # At most one live invoice per household and month: one first invoice, each invoice
+        # credited at most once and replaced at most once (a OneToOne), and only a credited
+        # one replaced (checked by the service under the invoice's row lock).
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "month", "kind"],
-                name="%(app_label)s_%(class)s_one_per_household_month_kind",
-                violation_error_message="The household already has this invoice for the month.",
-            )
+                fields=["household", "month"],
+                condition=models.Q(kind=InvoiceKind.INVOICE, replaces__isnull=True),
+                name="%(app_label)s_%(class)s_one_first_per_household_month",
+                violation_error_message="The household already has an invoice for the month.",
+            ),
+            models.UniqueConstraint(
+                fields=["credit_for"],
+                name="%(app_label)s_%(class)s_one_credit_note_per_invoice",
+                violation_error_message="The invoice already has a credit note.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind=InvoiceKind.CREDIT_NOTE, credit_for__isnull=False, replaces__isnull=True
+                )
+                | models.Q(kind=InvoiceKind.INVOICE, credit_for__isnull=True),
+                name="%(app_label)s_%(class)s_links_match_kind",
+                violation_error_message=(
+                    "A credit note cancels one invoice; only an invoice replaces another."
+                ),
+            ),
         ]
 
     @override
@@ -129,6 +162,20 @@ class InvoiceLine(models.Model):
     estimated = models.BooleanField(default=False)
     plan_version = models.ForeignKey(
         PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # What priced the line, as fields (the description says it in words). Empty on VAT
+    # lines, and on lines issued before these fields existed.
+    band = models.CharField(max_length=40, blank=True, help_text="Rate band of an energy line.")
+    multiplier = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Weekday multiplier of an energy line (1: none).",
+    )
+    period_from = models.DateField(null=True, blank=True, help_text="First local day priced.")
+    period_to = models.DateField(
+        null=True, blank=True, help_text="Last local day priced (included)."
     )
 
     class Meta:

@@ -50,6 +50,8 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     ]
     if invoice.credit_for_id:
         story.append(Paragraph(f"Cancels invoice {invoice.credit_for}", styles["Normal"]))
+    if invoice.replaces_id:
+        story.append(Paragraph(f"Replaces invoice {invoice.replaces}", styles["Normal"]))
     story += [Spacer(1, 6 * mm), _lines_table(invoice), Spacer(1, 6 * mm)]
     facts = [
         f"Energy drawn from the grid: {invoice.import_kwh:.3f} kWh"

@@ -15,7 +15,9 @@ from pricing.models import PlanVersion
 
 def invoice_list_visible_to(*, user: User) -> QuerySet[Invoice]:
     """Staff see every invoice; a member sees the issued invoices of their households."""
-    invoices = Invoice.objects.select_related("household", "credit_for").prefetch_related("lines")
+    invoices = Invoice.objects.select_related(
+        "household", "credit_for", "replaces"
+    ).prefetch_related("lines__plan_version")
     if getattr(user, "is_staff", False):
         return invoices
     return invoices.filter(household__in=household_list_visible_to(user=user)).exclude(

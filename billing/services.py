@@ -1,8 +1,9 @@
 """Issuing invoices: one per household and calendar month, numbered without gaps, never
-changed once issued (corrections are credit notes).
+changed once issued. A correction is a credit note cancelling the invoice, then a new invoice
+replacing it (and again, as often as needed); at most one invoice of a month is live.
 
-An invoice is computed outside any lock, then written in one transaction: the draft (its
-unique (household, month, kind) key settles a race between two workers), its lines, then the
+An invoice is computed outside any lock, then written in one transaction: the draft (the
+unique key of a month's first invoice settles a race between two workers), its lines, then the
 number, taken last under a row lock on the year's counter so the lock is held only until the
 commit. A worker killed anywhere before the commit leaves nothing, and no number is lost.
 """
@@ -20,8 +21,10 @@ from billing.choices import InvoiceKind, InvoiceLineKind, InvoiceState
 from billing.estimation import household_billing_series
 from billing.exceptions import InvoiceStateError
 from billing.models import Invoice, InvoiceCounter, InvoiceLine
-from core.timeslots import local_day_start, month_start, next_month
+from billing.month_slots import month_blocks_open
+from core.timeslots import local_date, local_day_start, month_start, next_month
 from households.models import Household
+from metering.services.rollup import slots_rollup
 from pricing.cost_engine import Bill, SlotSeries, Tariff, bill
 from pricing.models import PricePlan
 from pricing.selectors import household_price_plan, price_plan_list
@@ -73,10 +76,12 @@ def invoice_issue_for_month(
     tariffs: dict[str, Tariff] | None = None,
     render_pdf: bool = True,
 ) -> Invoice | None:
-    """The household's invoice for the month, issued now if it was not yet; None when the
-    household had no plan. Safe to run twice, or in two workers at once."""
+    """The household's first invoice for the month, issued now if it was not yet; None when
+    the household had no plan. Safe to run twice, or in two workers at once."""
     month = month_start(month)
-    existing = Invoice.objects.filter(household=household, month=month, kind=InvoiceKind.INVOICE)
+    existing = Invoice.objects.filter(
+        household=household, month=month, kind=InvoiceKind.INVOICE, replaces=None
+    )
     if (invoice := existing.first()) is not None:
         return invoice
     plan = household_price_plan(household=household, at=local_day_start(next_month(month)))
@@ -85,28 +90,7 @@ def invoice_issue_for_month(
     computed = invoice_compute(household=household, month=month, plan=plan, tariffs=tariffs)
     try:
         with transaction.atomic():
-            invoice = Invoice.objects.create(
-                household=household,
-                kind=InvoiceKind.INVOICE,
-                month=month,
-                supplier_name=plan.supplier.name,
-                household_name=household.name,
-                household_address=household.address,
-                plan_id=plan.plan_id,
-                net_total=computed.bill.net_total,
-                vat_total=computed.bill.vat_total,
-                total=computed.bill.total,
-                import_kwh=computed.bill.import_kwh,
-                export_kwh=computed.bill.export_kwh,
-                estimated_kwh=computed.bill.estimated_kwh,
-                cost_without_solar=computed.cost_without_solar,
-                cheapest_plan_id=computed.cheapest_plan_id,
-                cost_under_cheapest=computed.cost_under_cheapest,
-                opening_register_kwh=computed.opening_register_kwh,
-                closing_register_kwh=computed.closing_register_kwh,
-            )
-            _lines_write(invoice, computed.bill)
-            _issue(invoice)
+            invoice = _invoice_write(household, month, plan, computed)
     except IntegrityError:
         # Another worker issued it first: theirs stands, and this attempt left nothing.
         return existing.get()
@@ -115,11 +99,42 @@ def invoice_issue_for_month(
     return invoice
 
 
+def invoice_reissue(*, invoice: Invoice) -> Invoice:
+    """The corrected invoice replacing a credited one: its month computed again from the
+    slots as they are now, under the plan of the month's end, with its own number."""
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise InvoiceStateError("Only an invoice can be replaced, not a credit note.")
+    household, month = invoice.household, invoice.month
+    plan = household_price_plan(household=household, at=local_day_start(next_month(month)))
+    if plan is None:
+        raise InvoiceStateError(f"{household} has no price plan for {month:%Y-%m}.")
+    if open_blocks := month_blocks_open(month=month, households=[household]):
+        raise InvoiceStateError(
+            f"The slots of {month:%Y-%m} are not final yet: {'; '.join(open_blocks[household.pk])}."
+        )
+    computed = invoice_compute(household=household, month=month, plan=plan)
+    with transaction.atomic():
+        # The row lock orders a re-issue after a credit note of the same invoice.
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if not Invoice.objects.filter(credit_for=locked).exists():
+            raise InvoiceStateError(
+                f"Invoice {locked.number} is not credited: issue its credit note first."
+            )
+        try:
+            with transaction.atomic():
+                corrected = _invoice_write(household, month, plan, computed, replaces=locked)
+        except IntegrityError:
+            raise InvoiceStateError(f"Invoice {locked.number} was already replaced.") from None
+    transaction.on_commit(lambda: _render_later([corrected.pk]))
+    return corrected
+
+
 def credit_note_issue(*, invoice: Invoice) -> Invoice:
     """A credit note cancelling an issued invoice: every line negated, its own number."""
     if invoice.kind != InvoiceKind.INVOICE or invoice.state == InvoiceState.DRAFT:
         raise InvoiceStateError("Only an issued invoice can be credited.")
     with transaction.atomic():
+        Invoice.objects.select_for_update().filter(pk=invoice.pk).get()  # see invoice_reissue
         try:
             with transaction.atomic():
                 note = Invoice.objects.create(
@@ -154,6 +169,10 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
                     vat_rate=line.vat_rate,
                     estimated=line.estimated,
                     plan_version_id=line.plan_version_id,
+                    band=line.band,
+                    multiplier=line.multiplier,
+                    period_from=line.period_from,
+                    period_to=line.period_to,
                 )
                 for line in invoice.lines.all()
             ]
@@ -178,10 +197,13 @@ class BillingRunReport:
     existing: int = 0
     without_plan: int = 0
     failed: list[int] = field(default_factory=list)
+    # Households left out because some of the month's slots are not final: their open blocks.
+    not_final: dict[int, list[str]] = field(default_factory=dict)
 
 
 def billing_run(*, month: date, households: Sequence[Household] | None = None) -> BillingRunReport:
-    """Issues the month's invoice of every household (or of ``households``)."""
+    """Issues the month's invoice of every household (or of ``households``) whose slots for
+    the month are final; the rollup runs first."""
     month = month_start(month)
     report = BillingRunReport(month)
     tariffs = {p.plan_id: Tariff(p) for p in price_plan_list()}
@@ -191,10 +213,17 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
             "household_id", flat=True
         )
     )
+    slots_rollup()
+    open_blocks = month_blocks_open(month=month, households=households).items()
+    report.not_final = {pk: blocks for pk, blocks in open_blocks if pk not in already}
+    if report.not_final:
+        logger.error("slots of %s not final, households left out: %s", month, report.not_final)
     issued: list[int] = []
     for household in chosen:
         if household.pk in already:
             report.existing += 1
+            continue
+        if household.pk in report.not_final:
             continue
         try:
             invoice = invoice_issue_for_month(
@@ -216,6 +245,40 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
     return report
 
 
+def _invoice_write(
+    household: Household,
+    month: date,
+    plan: PricePlan,
+    computed: ComputedInvoice,
+    replaces: Invoice | None = None,
+) -> Invoice:
+    """The draft, its lines, then its number: call inside a transaction."""
+    invoice = Invoice.objects.create(
+        household=household,
+        kind=InvoiceKind.INVOICE,
+        month=month,
+        replaces=replaces,
+        supplier_name=plan.supplier.name,
+        household_name=household.name,
+        household_address=household.address,
+        plan_id=plan.plan_id,
+        net_total=computed.bill.net_total,
+        vat_total=computed.bill.vat_total,
+        total=computed.bill.total,
+        import_kwh=computed.bill.import_kwh,
+        export_kwh=computed.bill.export_kwh,
+        estimated_kwh=computed.bill.estimated_kwh,
+        cost_without_solar=computed.cost_without_solar,
+        cheapest_plan_id=computed.cheapest_plan_id,
+        cost_under_cheapest=computed.cost_under_cheapest,
+        opening_register_kwh=computed.opening_register_kwh,
+        closing_register_kwh=computed.closing_register_kwh,
+    )
+    _lines_write(invoice, computed.bill)
+    _issue(invoice)
+    return invoice
+
+
 def _lines_write(invoice: Invoice, computed: Bill) -> None:
     lines = [
         InvoiceLine(
@@ -230,6 +293,10 @@ def _lines_write(invoice: Invoice, computed: Bill) -> None:
             vat_rate=line.vat_rate,
             estimated=line.estimated,
             plan_version_id=line.version_id,
+            band=line.band,
+            multiplier=line.multiplier,
+            period_from=line.period_from,
+            period_to=line.period_to,
         )
         for position, line in enumerate(computed.lines, start=1)
     ]
@@ -251,9 +318,10 @@ def _lines_write(invoice: Invoice, computed: Bill) -> None:
 
 
 def _issue(invoice: Invoice) -> None:
-    """Numbers the draft and issues it; the counter's row lock serialises numbering."""
+    """Numbers the draft and issues it; the counter's row lock serialises numbering. The
+    year is the local one: at 00:30 on 1 January in Brussels the new year has begun."""
     issued_at = timezone.now()
-    year = issued_at.year
+    year = local_date(issued_at).year
     InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year)], ignore_conflicts=True)
     counter = InvoiceCounter.objects.select_for_update().get(year=year)
     counter.last_number += 1

@@ -4,7 +4,8 @@ Daily totals, JOI comparisons, the plan comparison, the month's estimate and inv
 ``bill``. It prices a series of 15-minute slots (import and export kWh, some perhaps estimated)
 over whole local days under a plan's versions, and returns lines:
 
-- energy per (version, rate band, weekday multiplier): kWh × unit price;
+- energy per (version, rate band, weekday multiplier): kWh × unit price — Saturdays and
+  Sundays at the same ×0.8 are one line;
 - a feed-in credit per version (a negative line): exported kWh × feed-in rate;
 - a standing charge per version: days × daily rate;
 - a capacity charge per version: the highest 15-minute average demand (kW) × the monthly rate,
@@ -38,8 +39,8 @@ PRICE = Decimal("0.000001")
 SLOTS_PER_HOUR = Decimal(3600) / Decimal(int(SLOT.total_seconds()))
 ZERO = Decimal(0)
 CLASSIFIED_KEPT = 64
-# A price: (version index, band, weekday multiplier, unit price, weekday when multiplied or -1).
-PriceKey = tuple[int, str, Decimal, Decimal, int]
+# A price: (version index, band, weekday multiplier, unit price).
+PriceKey = tuple[int, str, Decimal, Decimal]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,12 @@ class CostLine:
     vat_rate: Decimal
     version_id: int
     estimated: bool = False
+    # What priced the line: an energy line's band and multiplier (1: none); the local days
+    # of its version's span, the last one included.
+    band: str = ""
+    multiplier: Decimal | None = None
+    period_from: date | None = None
+    period_to: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +150,7 @@ class Tariff:
                     continue
                 version_of_start[n] = version
                 name, multiplier, price = self.price(version, weekday, minute)
-                key = (version, name, multiplier, price, weekday if multiplier != 1 else -1)
+                key = (version, name, multiplier, price)
                 key_of_start[n] = keys.setdefault(key, len(keys))
             if len(self._classified) > CLASSIFIED_KEPT:
                 self._classified.clear()
@@ -189,9 +196,9 @@ def bill(
     """The bill of ``slots`` over the local days [first_day, end_day) under ``tariff``."""
     lines: list[CostLine] = []
     version_of_slot = np.full(len(slots), -1, dtype=np.int64)
-    if len(slots):
-        lines += _energy_lines(tariff, slots, version_of_slot, quantum)
     spans = _version_spans(tariff, first_day, end_day)
+    if len(slots):
+        lines += _energy_lines(tariff, slots, version_of_slot, spans, quantum)
     month_days = _days_in_month(first_day)
     for index, (start, end) in spans.items():
         version = tariff.versions[index]
@@ -208,6 +215,7 @@ def bill(
                         -version.feed_in_rate,
                         version,
                         quantum,
+                        period=(start, end),
                     )
                 )
         days = (end - start).days
@@ -221,6 +229,7 @@ def bill(
                     version.standing_charge_per_day,
                     version,
                     quantum,
+                    period=(start, end),
                 )
             )
         if capacity and version.capacity_rate_per_kw > 0 and in_version.any():
@@ -236,13 +245,18 @@ def bill(
                     price,
                     version,
                     quantum,
+                    period=(start, end),
                 )
             )
     return _total(lines, slots, quantum)
 
 
 def _energy_lines(
-    tariff: Tariff, slots: SlotSeries, version_of_slot: np.ndarray, quantum: Decimal
+    tariff: Tariff,
+    slots: SlotSeries,
+    version_of_slot: np.ndarray,
+    spans: dict[int, tuple[date, date]],
+    quantum: Decimal,
 ) -> list[CostLine]:
     """Energy lines: slots grouped by price (computed once per distinct start) then summed."""
     distinct, inverse = np.unique(slots.starts, return_inverse=True)
@@ -254,13 +268,12 @@ def _energy_lines(
     for estimated in (False, True):
         chosen = priced & (slots.estimated == estimated)
         sums = np.bincount(slot_keys[chosen], weights=slots.imports[chosen], minlength=len(keys))
-        for (version, name, multiplier, price, weekday), index in keys.items():
+        for (version, name, multiplier, price), index in keys.items():
             kwh = _kwh(float(sums[index]))
             if kwh == 0:
                 continue
-            extra = (
-                "" if weekday < 0 else f", ×{multiplier.normalize()} on {Weekday(weekday).label}s"
-            )
+            chosen_version = tariff.versions[version]
+            extra = "" if multiplier == 1 else f", {_multiplied_days(chosen_version, multiplier)}"
             lines.append(
                 _line(
                     LineKind.ENERGY,
@@ -268,12 +281,26 @@ def _energy_lines(
                     kwh,
                     "kWh",
                     price,
-                    tariff.versions[version],
+                    chosen_version,
                     quantum,
                     estimated,
+                    band=name,
+                    multiplier=multiplier,
+                    period=spans.get(version),
                 )
             )
     return lines
+
+
+def _multiplied_days(version: PlanVersion, multiplier: Decimal) -> str:
+    """'×0.8 on Saturdays and Sundays': the multiplier and the weekdays it applies to."""
+    days = [
+        f"{Weekday(m.weekday).label}s"
+        for m in sorted(version.multipliers.all(), key=lambda m: m.weekday)
+        if m.multiplier == multiplier
+    ]
+    listed = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
+    return f"×{multiplier.normalize()} on {listed}"
 
 
 def _version_spans(tariff: Tariff, first_day: date, end_day: date) -> dict[int, tuple[date, date]]:
@@ -317,10 +344,26 @@ def _line(
     version: PlanVersion,
     quantum: Decimal,
     estimated: bool = False,
+    *,
+    band: str = "",
+    multiplier: Decimal | None = None,
+    period: tuple[date, date] | None = None,
 ) -> CostLine:
     net = (quantity * unit_price).quantize(quantum, rounding=ROUND_HALF_UP)
     return CostLine(
-        kind, description, quantity, unit, unit_price, net, version.vat_rate, version.pk, estimated
+        kind,
+        description,
+        quantity,
+        unit,
+        unit_price,
+        net,
+        version.vat_rate,
+        version.pk,
+        estimated,
+        band=band,
+        multiplier=multiplier,
+        period_from=period[0] if period else None,
+        period_to=period[1] - timedelta(days=1) if period else None,
     )
 
 

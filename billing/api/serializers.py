@@ -1,9 +1,19 @@
 from rest_framework import serializers
 
 from billing.models import Invoice, InvoiceLine
+from pricing.models import PlanVersion
+
+
+class PlanVersionRefSerializer(serializers.ModelSerializer[PlanVersion]):
+    class Meta:
+        model = PlanVersion
+        fields = ["id", "valid_from"]
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
+    plan_version = PlanVersionRefSerializer(allow_null=True)
+    band = serializers.SerializerMethodField()
+
     class Meta:
         model = InvoiceLine
         fields = [
@@ -16,12 +26,21 @@ class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
             "net_amount",
             "vat_rate",
             "estimated",
+            "plan_version",
+            "band",
+            "multiplier",
+            "period_from",
+            "period_to",
         ]
+
+    def get_band(self, line: InvoiceLine) -> str | None:
+        return line.band or None  # null, like the other pricing fields, where none applies
 
 
 class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     lines = InvoiceLineSerializer(many=True)
     credit_for = serializers.CharField(source="credit_for.number", default=None)
+    replaces = serializers.CharField(source="replaces.number", default=None)
     pdf = serializers.HyperlinkedIdentityField(view_name="billing-api:invoice-pdf")
 
     class Meta:
@@ -37,6 +56,7 @@ class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
             "paid_at",
             "voided_at",
             "credit_for",
+            "replaces",
             "supplier_name",
             "household_name",
             "household_address",

@@ -148,6 +148,34 @@ def test_a_weekday_multiplier_is_named_on_its_line() -> None:
     assert (line.unit_price, line.net_amount) == (D("0.100000"), D("0.20"))
 
 
+def test_weekdays_at_the_same_multiplier_share_one_line_rounded_once() -> None:
+    from tests.pricing.factories import WeekdayMultiplierFactory
+
+    plan = plan_with(energy_rate=D("0.30"))
+    for weekday in (5, 6):
+        WeekdayMultiplierFactory.create(
+            version=plan.versions.get(), weekday=weekday, multiplier=D("0.8")
+        )
+    saturday, sunday = (datetime(2026, 11, d, 12, 0, tzinfo=UTC) for d in (21, 22))
+    result = bill(
+        tariff=Tariff(plan),
+        slots=SlotSeries.of([(saturday, D("1.0625"), 0), (sunday, D("1.0625"), 0)]),
+        first_day=date(2026, 11, 21),
+        end_day=date(2026, 11, 23),
+    )
+    # One line per (version, band, multiplier): 2.125 kWh × 0.24 = 0.51, where a line per
+    # day would have rounded 0.255 up twice to 0.52.
+    (line,) = result.lines
+    assert line.description == "Energy, standard rate, ×0.8 on Saturdays and Sundays"
+    assert (line.quantity, line.unit_price, line.net_amount) == (D("2.125"), D("0.24"), D("0.51"))
+    assert (line.band, line.multiplier, line.version_id) == (
+        "standard",
+        D("0.8"),
+        plan.versions.get().pk,
+    )
+    assert (line.period_from, line.period_to) == (date(2026, 11, 21), date(2026, 11, 22))
+
+
 SLOT_VALUES = st.lists(
     st.tuples(
         st.integers(0, 30 * 96 - 1),

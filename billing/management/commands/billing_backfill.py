@@ -27,5 +27,6 @@ class Command(BaseCommand):
         for chosen in reversed(months):
             report = billing_run(month=chosen)
             self.stdout.write(
-                f"{chosen:%Y-%m}: {report.issued} issued, {report.existing} already issued."
+                f"{chosen:%Y-%m}: {report.issued} issued, {report.existing} already issued, "
+                f"{len(report.not_final)} waiting for final slots."
             )

@@ -1,4 +1,6 @@
-"""`manage.py billing_run --month YYYY-MM`: issue every household's invoice for a month."""
+"""`manage.py billing_run --month YYYY-MM`: issue every household's invoice for a month, once
+its slots are final (the rollup runs first; a household whose blocks stay open is named and
+left for a rerun)."""
 
 from datetime import date
 from typing import Any, override
@@ -24,7 +26,13 @@ class Command(BaseCommand):
         report = billing_run(month=month)
         self.stdout.write(
             f"{month:%Y-%m}: {report.issued} issued, {report.existing} already issued, "
-            f"{report.without_plan} without a plan, {len(report.failed)} failed."
+            f"{report.without_plan} without a plan, {len(report.failed)} failed, "
+            f"{len(report.not_final)} waiting for final slots."
         )
-        if report.failed:
-            raise CommandError(f"Households that failed: {report.failed}")
+        problems = [f"Households that failed: {report.failed}"] if report.failed else []
+        problems += [
+            f"Household {household_id}: slots not final, {'; '.join(blocks)}"
+            for household_id, blocks in report.not_final.items()
+        ]
+        if problems:
+            raise CommandError("\n".join(problems))
