@@ -43,6 +43,7 @@ DAYS = 2  # two nights and two sunny middays
 INTERVAL_S = 300
 SLOT_S = 900
 SLOTS = DAYS * 96
+PERIOD = {"from": "2026-06-02", "to": "2026-06-03"}  # the same two days, local, both included
 TOLERANCE_KWH = 1e-3
 # Every kind of home: (name, its meters besides the grid meter).
 HOMES = {
@@ -143,9 +144,6 @@ def staff() -> APIClient:
     client = APIClient()
     client.force_authenticate(UserFactory.create(is_staff=True))
     return client
-
-
-PERIOD = {"from": "2026-06-02", "to": "2026-06-03"}  # local days, both included
 
 
 def reported_slots(client: APIClient, household: Household) -> dict[str, FloatArray]:
