@@ -30,10 +30,28 @@ INITIAL_BATTERY_SOC = 0.5  # share of capacity when a run starts
 
 
 @dataclass(frozen=True)
+class Flows:
+    """What each household's devices did (kW, shape (households, times) in the order of
+    Town.houses, not rounded), in the meters' signs: load and car drawn, solar produced,
+    battery + charging / − discharging."""
+
+    load_kw: FloatArray
+    pv_kw: FloatArray
+    ev_kw: FloatArray
+    battery_kw: FloatArray
+
+    @property
+    def grid_kw(self) -> FloatArray:
+        """The balance the grid meter sees: + import / − export."""
+        return self.load_kw + self.ev_kw - self.pv_kw + self.battery_kw
+
+
+@dataclass(frozen=True)
 class Chunk:
     times: IntArray  # (times,) epoch seconds
     power_kw: FloatArray  # (meters, times), in the order of Town.meters, rounded to the watt
     pv_kw: FloatArray  # (meters, times): the solar production of the meter's household
+    flows: Flows  # what the readings were made from
 
     @property
     def readings(self) -> int:
@@ -94,9 +112,14 @@ class TownRun:
             battery[rows], self.soc_kwh = battery_self_consumption(
                 town.batteries, surplus, self.soc_kwh, self.interval_s
             )
-        grid = load + ev - pv - battery
+        flows = Flows(load_kw=load, pv_kw=pv, ev_kw=ev, battery_kw=battery)
         # Rows in the order of Town.meters: grid, production, battery, ev meters.
         power = np.concatenate(
-            [grid, pv[town.solar_house], battery[town.battery_house], ev[town.car_house]]
+            [flows.grid_kw, pv[town.solar_house], battery[town.battery_house], ev[town.car_house]]
         )
-        return Chunk(times=times, power_kw=_watts(power), pv_kw=_watts(pv[town.meter_house]))
+        return Chunk(
+            times=times,
+            power_kw=_watts(power),
+            pv_kw=_watts(pv[town.meter_house]),
+            flows=flows,
+        )

@@ -6,8 +6,9 @@ stateful generator, so a value at an instant is the same whichever run or chunk 
 Only batteries and cars carry state (state of charge, energy still wanted), which the caller
 passes from one chunk to the next.
 
-Times are int64 arrays of epoch seconds (UTC); power is in kW, energy in kWh. Arrays are shaped
-(items, times): one row per household, battery or car.
+Times are int64 arrays of epoch seconds (UTC); power is in kW, energy in kWh, with the meters'
+signs (a battery + charging / − discharging, a car + charging). Arrays are shaped (items, times):
+one row per household, battery or car.
 """
 
 import hashlib
@@ -289,8 +290,8 @@ def battery_self_consumption(
     split evenly between charging and discharging (√η each way).
 
     ``surplus_kw`` is production minus consumption, shape (batteries, times). Returns the power
-    at the battery's terminals (positive when discharging into the home, negative when charging)
-    and the state of charge (kWh) after the last step."""
+    at the battery's terminals in the battery meter's sign (positive when charging, negative when
+    discharging into the home) and the state of charge (kWh) after the last step."""
     hours = interval_s / 3600.0
     leg = np.sqrt(batteries.round_trip)
     capacity = batteries.capacity_kwh
@@ -303,7 +304,7 @@ def battery_self_consumption(
         charge = np.minimum(np.minimum(np.maximum(surplus, 0.0), batteries.max_kw), room_kw)
         discharge = np.minimum(np.minimum(np.maximum(-surplus, 0.0), batteries.max_kw), stock_kw)
         soc = np.clip(soc + (charge * leg - discharge / leg) * hours, 0.0, capacity)
-        power[:, step] = discharge - charge
+        power[:, step] = charge - discharge
     return power, soc
 
 

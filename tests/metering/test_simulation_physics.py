@@ -120,15 +120,23 @@ def test_a_battery_stays_within_its_bounds_and_loses_its_efficiency() -> None:
     power, soc = battery_self_consumption(batteries, surplus, soc_start, 300)
     assert (np.abs(power) <= batteries.max_kw[:, None] + 1e-9).all()
     assert ((soc >= 0) & (soc <= batteries.capacity_kwh)).all()
-    # Charging never exceeds the surplus, discharging never exceeds the need.
-    assert (-power <= np.maximum(surplus, 0) + 1e-9).all()
-    assert (power <= np.maximum(-surplus, 0) + 1e-9).all()
+    # Charging (+) never exceeds the surplus, discharging (−) never exceeds the need.
+    assert (power <= np.maximum(surplus, 0) + 1e-9).all()
+    assert (-power <= np.maximum(-surplus, 0) + 1e-9).all()
     # Energy in × round trip = energy out + what the state of charge gained.
-    charged = np.maximum(-power, 0).sum(axis=1) * (300 / 3600)
-    discharged = np.maximum(power, 0).sum(axis=1) * (300 / 3600)
+    charged = np.maximum(power, 0).sum(axis=1) * (300 / 3600)
+    discharged = np.maximum(-power, 0).sum(axis=1) * (300 / 3600)
     stored = soc - soc_start
     expected = charged * np.sqrt(batteries.round_trip) - discharged / np.sqrt(batteries.round_trip)
     assert stored == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_battery_charges_positive_from_a_surplus_and_discharges_negative_into_a_need() -> None:
+    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([0.81]))
+    surplus = np.array([[2.0, 2.0, -1.5, -1.5]])
+    power, soc = battery_self_consumption(batteries, surplus, np.array([5.0]), 3600)
+    assert power.tolist() == [[2.0, 2.0, -1.5, -1.5]]
+    assert soc[0] == pytest.approx(5.0 + 2 * 2.0 * 0.9 - 2 * 1.5 / 0.9)
 
 
 def test_a_full_battery_takes_no_more_and_an_empty_one_gives_nothing() -> None:
@@ -213,12 +221,14 @@ def test_the_grid_meter_is_import_minus_export_after_solar_and_battery() -> None
     grid, pv, battery, ev = (
         chunk.power_kw[rows[f"{kind}-0"]] for kind in ("grid", "pv", "bat", "ev")
     )
-    load = grid + pv + battery - ev
+    load = grid + pv - battery - ev
+    assert load == pytest.approx(chunk.flows.load_kw[0], abs=2e-3)  # readings are rounded
     assert (load > 0).all()  # what the home itself uses is what is left: always positive
     assert (grid < 0).any()  # a sunny June day: the home exports at noon
     assert (pv[:24] == 0).all()  # 00:00-02:00 UTC
     assert (battery > 0).any()
     assert (battery < 0).any()
+    assert (battery[pv == 0] <= 0).all()  # no sun, no charging: the battery only gives
 
 
 def test_the_same_seed_gives_the_same_readings_however_the_run_is_cut() -> None:

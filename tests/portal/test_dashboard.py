@@ -149,6 +149,24 @@ def test_live_figures_are_the_latest_readings(member: User, home: Household) -> 
     assert 'data-figure="grid">1.25 kW' in client.get(dashboard_url(home)).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("battery_kw", "label", "figure"),
+    [(-0.22, "Battery (discharging)", "0.22 kW"), (0.0, "Battery (idle)", "0.00 kW")],
+)
+def test_the_battery_figure_says_which_way_it_flows(
+    member: User, home: Household, battery_kw: float, label: str, figure: str
+) -> None:
+    """At night a battery discharges into the home (negative power) or sits empty."""
+    now = timezone.now()
+    feed(home.meters.get(kind=MeterKind.GRID), 0.0, now - timedelta(minutes=3), 2)
+    battery = MeterFactory.create(household=home, kind=MeterKind.BATTERY)
+    feed(battery, battery_kw, now - timedelta(minutes=3), 2)
+    html = client_for(member).get(f"/households/{home.pk}/live").content.decode()
+    assert f"<dt>{label}</dt>" in html
+    assert f'data-figure="battery">{figure}' in html
+    assert f'data-figure="consumption">{abs(battery_kw):.2f} kW' in html
+
+
 def test_stale_readings_say_nothing_about_now(member: User, home: Household) -> None:
     html = client_for(member).get(f"/households/{home.pk}/live").content.decode()
     assert 'data-figure="grid">—' in html
