@@ -47,14 +47,20 @@ def user_env(**extra: str) -> dict[str, str]:
 
 
 class Stack:
-    """`make run` in ``clone``, in a process group of its own."""
+    """`make run` in ``clone``, in a process group of its own; its state under ``clone``/var, or
+    under ``var`` when given."""
 
-    def __init__(self, clone: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, clone: Path, env: dict[str, str] | None = None, *, var: Path | None = None
+    ) -> None:
         self.clone = clone
+        self.var = var or clone / "var"
         self.port = free_port()
         self.env = (env or user_env()) | {"SMARTRIX_PORT": str(self.port)}
+        if var is not None:
+            self.env["SMARTRIX_VAR_DIR"] = str(var)
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = clone / "make-run.log"
+        self.log = self.var.parent / f"make-run-{self.port}.log" if var else clone / "make-run.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Self:
@@ -107,8 +113,19 @@ class Stack:
         """Ctrl-C: make stops everything, the embedded PostgreSQL included."""
         self.signal(signal.SIGINT)
 
+    def postgres_stop(self) -> None:
+        """Whatever happened, the embedded PostgreSQL does not outlive its user."""
+        python = self.clone / ".venv" / "bin" / "python"
+        subprocess.run(  # noqa: S603 - our own interpreter and module
+            [str(python), "-m", "config.embedded", "postgres", "stop"],
+            cwd=self.clone,
+            env=self.env,
+            capture_output=True,
+            check=False,
+        )
+
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        db = postgres_database(self.clone / "var")
+        db = postgres_database(self.var)
         with psycopg.connect(
             dbname=str(db["NAME"]), user=str(db["USER"]), host=str(db["HOST"]),
             port=str(db["PORT"]), connect_timeout=10,

@@ -35,14 +35,7 @@ def clone() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="smartrix-e2e-"))
     clone = fresh_clone(folder / "smartrix")
     yield clone
-    # Whatever happened, the clone's embedded PostgreSQL does not outlive the test.
-    subprocess.run(  # noqa: S603 - our own interpreter and module
-        [str(clone / ".venv/bin/python"), "-m", "config.embedded", "postgres", "stop"],
-        cwd=clone,
-        env=user_env(),
-        capture_output=True,
-        check=False,
-    )
+    Stack(clone).postgres_stop()
     shutil.rmtree(folder, ignore_errors=True)
 
 
