@@ -1,4 +1,5 @@
-"""Query-string parameters, one parser per kind (date, instant, year, month, id), each bounded.
+"""Query-string parameters, one parser per kind (date, instant, year, month, id, count), each
+bounded.
 
 Every query parameter of the API and the pages goes through one of these: a value that does not
 parse, or lies outside [FIRST_DAY, LAST_DAY], is a 400 naming the parameter as the caller sent
@@ -86,7 +87,19 @@ def parse_month(raw: str, name: str) -> date:
 
 def parse_id(raw: str, name: str) -> int:
     """A record id: a positive integer in ASCII digits."""
-    digits = raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID))
-    if not digits or not 0 < int(raw) <= MAX_ID:
+    if not _is_integer(raw) or int(raw) == 0:
         raise _invalid(name, f"must be an id (a positive integer), not {raw!r}")
     return int(raw)
+
+
+def parse_count(raw: str, name: str) -> int:
+    """A count: a non-negative integer in ASCII digits."""
+    if not _is_integer(raw):
+        raise _invalid(name, f"must be a non-negative integer, not {raw!r}")
+    return int(raw)
+
+
+def _is_integer(raw: str) -> bool:
+    """ASCII digits of at most a bigint (int() takes other scripts' digits, and refuses more
+    than 4,300 of them with a ValueError)."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID)) and int(raw) <= MAX_ID

@@ -210,6 +210,23 @@ def test_the_consumers_record_a_time_before_the_earliest_as_a_failure(meter: Met
     assert nothing_written()
 
 
+def test_the_consumers_record_a_topic_naming_no_storable_meter_as_a_failure() -> None:
+    batcher = ReadingsBatcher(source=IngestSource.MQTT)
+    body = orjson.dumps({"readings": [{"time": RECENT, "power_kw": 1.0}]})
+    batcher.add("nul\x00byte", body, lambda: None)
+    failure = IngestFailure.objects.get()
+    assert (failure.code, failure.meter_id) == ("meter_not_found", "nul\ufffdbyte")
+    assert nothing_written()
+
+
+def test_the_consumers_keep_a_payload_with_a_nul_byte(meter: Meter) -> None:
+    batcher = ReadingsBatcher(source=IngestSource.BROKER)
+    batcher.add("meter-a", b'{"readings": [\x00]}', lambda: None)
+    failure = IngestFailure.objects.get()
+    assert (failure.code, failure.payload) == ("malformed_json", '{"readings": [\ufffd]}')
+    assert nothing_written()
+
+
 # --- marking: the days that hold readings, not the days between --------------------------------
 
 
@@ -261,3 +278,16 @@ def test_a_backfill_of_scattered_days_rolls_up_as_from_scratch(meter: Meter) -> 
     assert sorted({slot.start.date() for slot in slots}) == [d.date() for d in days]
     # 30 minutes at 1.2 kW a day: 0.6 kWh, in two full slots (the last reading opens a third)
     assert [float(slot.import_kwh) for slot in slots] == pytest.approx([0.3, 0.3, 0.0] * 3)
+
+
+# --- meter ids in paths ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("meter_id", ["%00", "nul%00byte", "m" * 65])
+@pytest.mark.parametrize("path", ["/readings/read/{}", "/price-plans/compare-all/{}"])
+def test_a_meter_id_no_column_holds_is_not_found(
+    api_client: APIClient, path: str, meter_id: str
+) -> None:
+    response = api_client.get(path.format(meter_id))
+    assert response.status_code == 404
+    assert response.json()["code"] == "meter_not_found"
