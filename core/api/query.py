@@ -53,11 +53,7 @@ def parse_instant(raw: str, name: str) -> datetime:
         raise _invalid(name, f"must be an ISO 8601 time with offset, not {raw!r}")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise _invalid(name, "needs a time zone offset")
-    try:
-        in_range = _FIRST_INSTANT <= moment <= _LAST_INSTANT
-    except OverflowError:  # the offset pushes it past year 1 or 9999
-        in_range = False
-    if not in_range:
+    if not _FIRST_INSTANT <= moment <= _LAST_INSTANT:
         raise _invalid(name, f"must be a time {_range()}, not {raw!r}")
     return moment
 

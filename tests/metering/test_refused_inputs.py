@@ -4,6 +4,7 @@ takes but no meter writes, DSMR values wider than their columns. And marking onl
 that hold readings, however far apart they are."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 
 from metering.choices import IngestSource
 from metering.consumers.batching import ReadingsBatcher
+from metering.dsmr.datalogger import Counts, LocalStore
 from metering.dsmr.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
 from metering.models import EnergySlot, IngestFailure, Meter, Reading, SlotBlock
 from metering.services.ingestion import meter_readings_record
@@ -186,6 +188,16 @@ def test_dsmr_refuses_and_counts(meter: Meter, raw: bytes, field: str, code: str
     response = token_client(meter).post("/api/v1/telegrams", data=raw, content_type="text/plain")
     assert_refused(response, field, code)
     assert dict(DsmrRefusalCount.objects.values_list("code", "count")) == {code: 1}
+
+
+def test_the_local_datalogger_counts_a_wide_telegram_and_stores_the_others(meter: Meter) -> None:
+    counts = Counts()
+    LocalStore(counts=counts, meter=meter).accept(
+        [telegram(p1_0_1_8_1="(1000000000.000*kWh)"), at("170102192002W")]
+    )
+    assert (counts.stored, counts.rejected) == (1, 1)
+    assert dict(DsmrRefusalCount.objects.values_list("code", "count")) == {WIDE: 1}
+    assert DsmrRegister.objects.get().import_tariff1_kwh == Decimal("4.426")
 
 
 def test_dsmr_names_the_telegram_of_a_backlog(meter: Meter) -> None:
