@@ -8,7 +8,9 @@ sample and field that are wrong.
 
 import csv
 import io
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,29 +65,52 @@ def samples_from_json(body: bytes) -> list[Sample]:
     return samples
 
 
-def samples_from_csv(text: str) -> list[Sample]:
+# An ASCII decimal number: float() also takes the digits of other scripts (full-width,
+# Arabic-Indic...) and underscores (1_0 is 10), which no meter writes.
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvSamples:
+    samples: list[Sample]
+    rows: list[int]  # the line number of each sample (blank lines are skipped)
+
+    def field_name(self, index: int, field: str) -> str:
+        """How a CSV body names a sample's field: ``row 2 time``."""
+        return f"row {self.rows[index]} {field}"
+
+
+def samples_from_csv(text: str) -> CsvSamples:
     """Samples of a CSV body with a ``time,power_kw`` header, for backfills."""
     rows: Iterable[list[str]] = csv.reader(io.StringIO(text))
     iterator = iter(rows)
     header = [column.strip() for column in next(iterator, [])]
     if header != CSV_COLUMNS:
         raise _invalid("header", f"must be {','.join(CSV_COLUMNS)}, not {','.join(header)!r}")
-    samples: list[Sample] = []
+    # Checked as a whole in C: a body of ASCII without underscores holds nothing float() takes
+    # that is not an ASCII decimal number (inf and nan are refused later, as not finite).
+    check_each = not text.isascii() or "_" in text
+    parsed = CsvSamples([], [])
     for index, row in enumerate(iterator):
         if not row:
             continue
-        where = f"row {index + 2}"
+        line = index + 2
+        where = f"row {line}"
         if len(row) != len(CSV_COLUMNS):
             raise _invalid(where, f"has {len(row)} columns instead of 2")
         raw_time, raw_power = row[0].strip(), row[1].strip()
+        if check_each and not _DECIMAL.fullmatch(raw_power):
+            raise _invalid(f"{where} power_kw", "is not a decimal number in ASCII digits")
         try:
             power = float(raw_power)
         except ValueError:
             raise _invalid(f"{where} power_kw", "is not a number") from None
+        moment: object = raw_time
         try:
-            moment: object = float(raw_time)
+            if not check_each or _DECIMAL.fullmatch(raw_time):
+                moment = float(raw_time)
         except ValueError:
-            moment = raw_time
-        append_time = parse_time(moment, f"{where} time")
-        samples.append((append_time, power))
-    return samples
+            pass  # not epoch seconds: an ISO 8601 time, or refused as neither
+        parsed.samples.append((parse_time(moment, f"{where} time"), power))
+        parsed.rows.append(line)
+    return parsed

@@ -9,9 +9,15 @@ from metering.energy import Sample
 from metering.exceptions import MeterNotFoundError
 from metering.models import AutarkyState, Meter, Reading
 
+METER_ID_MAX = Meter._meta.get_field("meter_id").max_length or 64
+
 
 def meter_get(*, meter_id: str) -> Meter:
+    # An id no column can hold (too long, or with a NUL PostgreSQL refuses) is just not there.
+    storable = len(meter_id) <= METER_ID_MAX and "\x00" not in meter_id
     try:
+        if not storable:
+            raise Meter.DoesNotExist
         return Meter.objects.select_related("household").get(meter_id=meter_id)
     except Meter.DoesNotExist:
         raise MeterNotFoundError(f"No meter with id {meter_id!r}.") from None

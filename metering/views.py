@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from core.api.periods import InvalidPeriodError, Period, period_from_query
+from core.api.periods import Period, period_from_query
+from core.api.query import InvalidParameterError, parse_id
 from core.timeslots import local_date, local_day_start
 from households.models import Community
 from metering.usage import usage_overview
@@ -25,17 +26,19 @@ def _default_period() -> Period:
 def usage_overview_page(request: HttpRequest) -> HttpResponse:
     """Consumption and production per community and household, peaks, profiles, ranking."""
     params = request.GET.dict()
-    error = ""
+    errors: list[str] = []
     period = _default_period()
-    if params.get("from"):
-        try:
+    community = None
+    try:
+        if params.get("from"):
             period = period_from_query(params, max_days=366)
-        except InvalidPeriodError as exc:
-            error = exc.message
-    raw_community = params.get("community", "")
-    community = (
-        Community.objects.filter(pk=int(raw_community)).first() if raw_community.isdigit() else None
-    )
+    except InvalidParameterError as exc:
+        errors.append(exc.message)
+    try:
+        if raw_community := params.get("community"):
+            community = Community.objects.filter(pk=parse_id(raw_community, "community")).first()
+    except InvalidParameterError as exc:
+        errors.append(exc.message)
     overview = usage_overview(period=period, community=community)
     # One chart per community: its average day, kWh per local hour (static/js/charts.js).
     charts = [
@@ -66,7 +69,7 @@ def usage_overview_page(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "communities": Community.objects.all(),
             "community": community,
-            "error": error,
+            "error": " ".join(errors),
             "first_day": local_date(period.start),
             "last_day": local_date(period.end - timedelta(microseconds=1)),
         },

@@ -5,7 +5,6 @@ the operator's pages are for staff.
 """
 
 from collections.abc import Callable
-from datetime import date
 from functools import wraps
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from billing.selectors import (
     invoice_plan_versions,
     invoice_savings,
 )
+from core.api.query import InvalidParameterError, parse_date
 from core.exceptions import NotFoundError
 from core.timeslots import local_date
 from households.models import Household
@@ -100,9 +100,9 @@ def dashboard(request: HttpRequest, household_id: int) -> HttpResponse:
     day, error = local_date(now), ""
     if raw := request.GET.get("date"):
         try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            error = f"{raw!r} is not a date (YYYY-MM-DD); showing today."
+            day = parse_date(raw, "date")
+        except InvalidParameterError as exc:
+            error = f"{exc.message} Showing today."
     composed = household_dashboard(household=household, day=day, now=now)
     return render(
         request,

@@ -1,17 +1,20 @@
 """Periods in query strings: ``from``/``to`` as local dates (YYYY-MM-DD, whole days in the local
-calendar) or ISO 8601 instants with an offset; a bad one is a 400 that names the parameter."""
+calendar) or ISO 8601 instants with an offset; a bad one is a 400 that names the parameter
+(``invalid_parameter``), a period that does not hold together too (``invalid_period``)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from core.exceptions import ApplicationError
+from core.api.query import InvalidParameterError, parse_date, parse_instant
 from core.timeslots import local_date, local_day_start
 
 
-class InvalidPeriodError(ApplicationError):
+class InvalidPeriodError(InvalidParameterError):
+    """Each bound parses, but together they are no period the endpoint answers for."""
+
     code = "invalid_period"
 
 
@@ -25,32 +28,21 @@ class Period:
         return (self.end - self.start) / timedelta(days=1)
 
 
-def parse_instant(raw: str, name: str, *, end: bool = False) -> datetime:
-    """A local date means its midnight (for ``to``, the midnight that ends it)."""
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        pass
-    else:
+def period_bound(raw: str, name: str, *, end: bool = False) -> datetime:
+    """A local date means its midnight (for ``to``, the midnight that ends it); anything else
+    must be an ISO 8601 time with offset. Both are bounded (core.api.query)."""
+    if len(raw) == len("YYYY-MM-DD"):
+        day = parse_date(raw, name)
         return local_day_start(day + timedelta(days=1) if end else day)
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidPeriodError(
-            f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 time with offset, not {raw!r}.",
-            extra={"field": name},
-        ) from None
-    if moment.tzinfo is None:
-        raise InvalidPeriodError(f"{name} needs a time zone offset.", extra={"field": name})
-    return moment
+    return parse_instant(raw, name)
 
 
 def period_from_query(params: Mapping[str, str], *, max_days: float = 3660) -> Period:
     """The period [from, to) of a request; by default, today in the local calendar."""
     today = local_date(timezone.now())
-    start = parse_instant(params["from"], "from") if params.get("from") else local_day_start(today)
+    start = period_bound(params["from"], "from") if params.get("from") else local_day_start(today)
     end = (
-        parse_instant(params["to"], "to", end=True)
+        period_bound(params["to"], "to", end=True)
         if params.get("to")
         else local_day_start(local_date(start) + timedelta(days=1))
     )

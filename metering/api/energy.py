@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.periods import InvalidPeriodError, Period, period_from_query
+from core.api.periods import Period, period_from_query
+from core.api.query import InvalidParameterError, parse_id
 from households.selectors import community_get_visible, household_get_visible
 from metering.api.serializers import AutarkySerializer, FlowBucketSerializer
 from metering.flows import (
@@ -41,7 +42,7 @@ def _resolution(raw: str | None) -> Resolution:
     try:
         return Resolution(raw or Resolution.HOUR)
     except ValueError:
-        raise InvalidPeriodError(
+        raise InvalidParameterError(
             f"resolution must be one of slot, hour, day, month; not {raw!r}.",
             extra={"field": "resolution"},
         ) from None
@@ -157,11 +158,8 @@ class UsageOverviewApi(APIView):
         period = period_from_query(request.query_params, max_days=366)
         community = None
         if raw := request.query_params.get("community"):
-            if not raw.isdigit():
-                raise InvalidPeriodError(
-                    "community must be a community id.", extra={"field": "community"}
-                )
-            community = community_get_visible(user=request.user, community_id=int(raw))
+            community_id = parse_id(raw, "community")
+            community = community_get_visible(user=request.user, community_id=community_id)
         overview = usage_overview(period=period, community=community)
         return Response(
             {

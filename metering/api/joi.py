@@ -39,6 +39,11 @@ def _invalid(message: str, field: str) -> InvalidReadingError:
     return InvalidReadingError(message, extra={"field": field})
 
 
+def joi_field_name(index: int, field: str) -> str:
+    """The JOI body's names of a sample's fields (its power is ``reading``)."""
+    return f"electricityReadings[{index}].{'reading' if field == 'power_kw' else field}"
+
+
 def joi_readings_parse(body: Any) -> tuple[str, list[Sample]]:
     """The meter id and samples of a JOI store body; anything off is refused by field name."""
     if not isinstance(body, dict):
@@ -92,7 +97,9 @@ class JoiReadingStoreApi(APIView):
         meter_id, samples = joi_readings_parse(body)
         joi_check_meter(request, meter_id)
         if samples:
-            meter_readings_record_by_id(meter_id=meter_id, samples=samples)
+            meter_readings_record_by_id(
+                meter_id=meter_id, samples=samples, field_name=joi_field_name
+            )
         return Response(body)
 
 

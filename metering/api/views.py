@@ -88,12 +88,14 @@ class MeterReadingCreateApi(APIView):
         body = request_body(request)
         media_type = (request.content_type or "").split(";")[0].strip().lower()
         if media_type == "application/json":
-            samples = samples_from_json(body)
+            result = meter_readings_record(meter=meter, samples=samples_from_json(body))
         elif media_type == "text/csv":
-            samples = samples_from_csv(body.decode("utf-8-sig", errors="replace"))
+            parsed = samples_from_csv(body.decode("utf-8-sig", errors="replace"))
+            result = meter_readings_record(
+                meter=meter, samples=parsed.samples, field_name=parsed.field_name
+            )
         else:
             raise UnsupportedMediaTypeError(
                 f"Send application/json or text/csv, not {media_type or 'nothing'!r}."
             )
-        result = meter_readings_record(meter=meter, samples=samples)
         return Response({"inserted": result.inserted, "duplicates": result.duplicates})

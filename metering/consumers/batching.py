@@ -19,6 +19,7 @@ from core.exceptions import ApplicationError
 from metering.energy import Sample
 from metering.models import Meter
 from metering.parsing import samples_from_json
+from metering.selectors import meter_get
 from metering.services.failures import ingest_failure_record
 from metering.services.ingestion import readings_record, readings_validate
 
@@ -112,10 +113,7 @@ class ReadingsBatcher:
     def _meter(self, meter_id: str) -> Meter:
         meter = self.meters.get(meter_id)
         if meter is None:
-            meter = Meter.objects.filter(meter_id=meter_id).first()
-            if meter is None:
-                raise ApplicationError(f"No meter with id {meter_id!r}.", code="meter_not_found")
-            self.meters[meter_id] = meter
+            meter = self.meters[meter_id] = meter_get(meter_id=meter_id)
         return meter
 
     def _refuse(self, meter_id: str, body: bytes, error: ApplicationError) -> None:

@@ -37,3 +37,9 @@ class EquipmentUnknownError(ApplicationError):
 class TelegramsTooManyError(ApplicationError):
     code = "too_many_telegrams"
     http_status = 413
+
+
+class TelegramValueOutOfRangeError(ApplicationError):
+    """A value wider than the register column that keeps it: a corrupt or foreign telegram."""
+
+    code = "telegram_value_out_of_range"

@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -23,12 +24,13 @@ from metering.dsmr.exceptions import (
     EquipmentMismatchError,
     EquipmentUnknownError,
     TelegramsTooManyError,
+    TelegramValueOutOfRangeError,
 )
 from metering.dsmr.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
 from metering.dsmr.telegrams import ParsedTelegram, telegram_parse, telegrams_split
 from metering.energy import Sample
 from metering.models import Meter
-from metering.services.ingestion import readings_record
+from metering.services.ingestion import readings_record, readings_validate
 
 # The register fields a ParsedTelegram and a DsmrRegister share.
 REGISTER_FIELDS = [
@@ -37,6 +39,24 @@ REGISTER_FIELDS = [
     if field.name not in {"id", "meter", "equipment", "time"}
 ]
 METER_ID_MAX = Meter._meta.get_field("meter_id").max_length or 64
+EQUIPMENT_ID_MAX = DsmrEquipment._meta.get_field("equipment_id").max_length or 96
+TARIFF_MAX = 32767  # a PositiveSmallIntegerField
+
+
+def _decimal_bounds(model: type[models.Model]) -> dict[str, Decimal]:
+    """Per decimal column, the first magnitude it cannot keep once rounded to its places."""
+    return {
+        field.name: Decimal(10) ** (field.max_digits - field.decimal_places)
+        - Decimal(5).scaleb(-field.decimal_places - 1)
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.DecimalField)
+        and field.max_digits is not None
+        and field.decimal_places is not None
+    }
+
+
+REGISTER_BOUNDS = _decimal_bounds(DsmrRegister)
+VOLUME_BOUND = _decimal_bounds(DsmrVolumeRegister)["volume_m3"]
 # An M-Bus meter of a connection is the meter "<grid meter id>-<kind>" of the same household.
 _MBUS_METER_KIND: dict[str, str] = {
     EquipmentKind.GAS: MeterKind.GAS,
@@ -62,6 +82,9 @@ def telegrams_store(
     """
     if not telegrams:
         return TelegramsStored(stored=0, duplicates=0)
+    telegrams_check_columns(telegrams)
+    # In telegram order, so a refused time or power names its telegram.
+    readings_validate([(t.time, t.net_power_kw) for t in telegrams], field_name=_telegram_field)
     with transaction.atomic():
         # Every equipment of the batch (electricity, gas, water) in one query.
         ids = {t.equipment_id for t in telegrams}
@@ -81,6 +104,40 @@ def telegrams_store(
         stored = _registers_write(telegrams, equipment)
         _volumes_write(telegrams, known, equipment)
     return TelegramsStored(stored=stored, duplicates=len(telegrams) - stored)
+
+
+def _telegram_field(index: int, field: str) -> str:
+    return f"telegrams[{index}].{field}"
+
+
+def telegrams_check_columns(telegrams: Sequence[ParsedTelegram]) -> None:
+    """Refuses a telegram whose value is wider than the column that keeps it (a 300-character
+    equipment id, a register beyond its digits), naming it, before anything is written."""
+    for index, telegram in enumerate(telegrams):
+        wide = [
+            name
+            for name, bound in REGISTER_BOUNDS.items()
+            if not _fits(getattr(telegram, name), bound)
+        ]
+        if len(telegram.equipment_id) > EQUIPMENT_ID_MAX:
+            wide.append("equipment_id")
+        if telegram.tariff is not None and telegram.tariff > TARIFF_MAX:
+            wide.append("tariff")
+        for number, volume in enumerate(telegram.volumes):
+            if len(volume.equipment_id) > EQUIPMENT_ID_MAX:
+                wide.append(f"volumes[{number}].equipment_id")
+            if not _fits(volume.volume_m3, VOLUME_BOUND):
+                wide.append(f"volumes[{number}].volume_m3")
+        if wide:
+            where = _telegram_field(index, wide[0])
+            raise TelegramValueOutOfRangeError(
+                f"{where} is wider than the register that keeps it.",
+                extra={"field": where, "fields": [_telegram_field(index, w) for w in wide]},
+            )
+
+
+def _fits(value: Decimal | None, bound: Decimal) -> bool:
+    return value is None or (value.is_finite() and abs(value) < bound)
 
 
 def _electricity_equipment(

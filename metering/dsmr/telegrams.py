@@ -300,7 +300,7 @@ def telegram_parse(
     for name, source in _OPTIONAL.items():
         fields[name] = values.get(source)
     tariff = values.get("ELECTRICITY_ACTIVE_TARIFF")
-    fields["tariff"] = int(tariff) if tariff and tariff.isdigit() else None
+    fields["tariff"] = int(tariff) if tariff and tariff.isascii() and tariff.isdigit() else None
     peak = getattr(telegram, "BELGIUM_MAXIMUM_DEMAND_MONTH", None)
     if peak is not None:
         fields["month_peak_kw"], fields["month_peak_at"] = peak.value, peak.datetime

@@ -15,8 +15,14 @@ def ingest_failure_record(
     logger.warning("%s message for %r refused (%s): %s", source, meter_id, code, message)
     return IngestFailure.objects.create(
         source=source,
-        meter_id=meter_id[:64],
+        meter_id=_text(meter_id[:64]),
         code=code[:64],
-        message=message,
-        payload=payload[:PAYLOAD_KEPT].decode("utf-8", errors="replace"),
+        message=_text(message),
+        payload=_text(payload[:PAYLOAD_KEPT].decode("utf-8", errors="replace")),
     )
+
+
+def _text(value: str) -> str:
+    """What PostgreSQL's text keeps: a NUL (which a refused message may well hold) is shown
+    as the replacement character instead of failing the record."""
+    return value.replace("\x00", "\ufffd")

@@ -13,7 +13,7 @@ INSERT … SELECT … ON CONFLICT (the fastest exact path measured in PERFORMANC
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
@@ -31,11 +31,22 @@ from metering.services.rollup import slot_blocks_mark
 
 _TZINFO = attrgetter("tzinfo")
 
+# How the caller named a sample's fields, for its errors: (index, "time" or "power_kw") → name.
+FieldName = Callable[[int, str], str]
+
+
+def native_field_name(index: int, field: str) -> str:
+    """The native JSON body's (and the broker's and MQTT's) names."""
+    return f"readings[{index}].{field}"
+
+
 __all__ = [
+    "FieldName",
     "IngestResult",
     "Sample",
     "meter_readings_record",
     "meter_readings_record_by_id",
+    "native_field_name",
     "readings_record",
     "readings_validate",
 ]
@@ -63,27 +74,36 @@ class Conflict:
         }
 
 
-def meter_readings_record(*, meter: Meter, samples: Sequence[Sample]) -> IngestResult:
+def meter_readings_record(
+    *, meter: Meter, samples: Sequence[Sample], field_name: FieldName = native_field_name
+) -> IngestResult:
     """Validates and stores a batch of (time, power_kw) samples of one meter."""
-    return readings_record(samples_by_meter={meter: samples})
+    return readings_record(samples_by_meter={meter: samples}, field_name=field_name)
 
 
-def meter_readings_record_by_id(*, meter_id: str, samples: Sequence[Sample]) -> IngestResult:
+def meter_readings_record_by_id(
+    *, meter_id: str, samples: Sequence[Sample], field_name: FieldName = native_field_name
+) -> IngestResult:
     """As ``meter_readings_record``; an id not seen before becomes a meter with no household
     (the JOI behaviour), created only when the batch is accepted: a refused batch rolls the
     creation back with it."""
     with transaction.atomic():
         meter = meter_get_or_create(meter_id=meter_id)
-        return meter_readings_record(meter=meter, samples=samples)
+        return meter_readings_record(meter=meter, samples=samples, field_name=field_name)
 
 
-def readings_record(*, samples_by_meter: Mapping[Meter, Sequence[Sample]]) -> IngestResult:
-    """Validates and stores the samples of several meters as one batch: all or nothing."""
+def readings_record(
+    *,
+    samples_by_meter: Mapping[Meter, Sequence[Sample]],
+    field_name: FieldName = native_field_name,
+) -> IngestResult:
+    """Validates and stores the samples of several meters as one batch: all or nothing.
+    ``field_name`` names a refused sample's field as the caller sent it."""
     total = sum(len(samples) for samples in samples_by_meter.values())
     _check_batch_size(total)
     now = timezone.now()
     for meter, samples in samples_by_meter.items():
-        readings_validate(samples, now=now, meter_id=meter.meter_id)
+        readings_validate(samples, now=now, meter_id=meter.meter_id, field_name=field_name)
     unique = {meter: _unique_by_time(meter, samples) for meter, samples in samples_by_meter.items()}
     new_count = sum(len(by_time) for by_time in unique.values())
     if not new_count:
@@ -93,13 +113,7 @@ def readings_record(*, samples_by_meter: Mapping[Meter, Sequence[Sample]]) -> In
             inserted = _write_postgres(unique)
             if inserted:
                 # In the same transaction: a stored reading is never missed by the rollup.
-                slot_blocks_mark(
-                    spans={
-                        m.pk: (min(by_time), max(by_time))
-                        for m, by_time in unique.items()
-                        if by_time
-                    }
-                )
+                slot_blocks_mark(times={m.pk: by_time for m, by_time in unique.items()})
     except _StoredValueDiffersError:
         # Rolled back; name the conflicts from what is stored (a rare path).
         raise _conflict_error(_conflicts_with_store(unique)) from None
@@ -107,12 +121,17 @@ def readings_record(*, samples_by_meter: Mapping[Meter, Sequence[Sample]]) -> In
 
 
 def readings_validate(
-    samples: Sequence[Sample], *, now: datetime | None = None, meter_id: str | None = None
+    samples: Sequence[Sample],
+    *,
+    now: datetime | None = None,
+    meter_id: str | None = None,
+    field_name: FieldName = native_field_name,
 ) -> None:
-    """Refuses the batch at its first bad sample, naming the sample's index and field."""
+    """Refuses the batch at its first bad sample, naming the sample's field as the caller did."""
     _check_batch_size(len(samples))
     if not samples:
         return
+    earliest: datetime = settings.METERING_EARLIEST_READING
     latest = (now or timezone.now()) + MAX_FUTURE_SKEW
     bound = settings.METERING_MAX_ABS_POWER_KW
     # Fast path over whole columns (builtins run in C); the loop below runs only to name the
@@ -121,6 +140,7 @@ def readings_validate(
     try:
         good = (
             all(map(_TZINFO, times))  # map and set run in C: this is the hot path
+            and earliest <= min(times)
             and max(times) <= latest
             and set(map(type, powers)) == {float}
             and math.isfinite(sum(powers))
@@ -130,23 +150,38 @@ def readings_validate(
     except TypeError:  # naive and aware times compared, or a power that is not a number
         good = False
     if not good:
-        _validate_one_by_one(samples, latest, bound, meter_id)
+        _validate_one_by_one(samples, (earliest, latest), bound, meter_id, field_name)
 
 
 def _validate_one_by_one(
-    samples: Sequence[Sample], latest: datetime, bound: float, meter_id: str | None
+    samples: Sequence[Sample],
+    window: tuple[datetime, datetime],
+    bound: float,
+    meter_id: str | None,
+    field_name: FieldName,
 ) -> None:
+    earliest, latest = window
+
+    def invalid(index: int, field: str, problem: str) -> InvalidReadingError:
+        where = field_name(index, field)
+        extra: dict[str, object] = {"index": index, "field": where}
+        if meter_id is not None:
+            extra["meter_id"] = meter_id
+        return InvalidReadingError(f"{where} {problem}.", extra=extra)
+
     for index, (moment, power) in enumerate(samples):
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise _invalid(index, "time", "has no time zone", meter_id)
+            raise invalid(index, "time", "has no time zone")
+        if moment < earliest:
+            raise invalid(index, "time", f"is before {earliest.isoformat()}, the earliest accepted")
         if moment > latest:
-            raise _invalid(index, "time", "is more than 5 minutes in the future", meter_id)
+            raise invalid(index, "time", "is more than 5 minutes in the future")
         if not isinstance(power, float | int) or isinstance(power, bool):
-            raise _invalid(index, "power_kw", "is not a number", meter_id)
+            raise invalid(index, "power_kw", "is not a number")
         if not math.isfinite(power):
-            raise _invalid(index, "power_kw", "is not a finite number", meter_id)
+            raise invalid(index, "power_kw", "is not a finite number")
         if abs(power) > bound:
-            raise _invalid(index, "power_kw", f"is beyond ±{bound:g} kW", meter_id)
+            raise invalid(index, "power_kw", f"is beyond ±{bound:g} kW")
 
 
 def _check_batch_size(count: int) -> None:
@@ -156,14 +191,6 @@ def _check_batch_size(count: int) -> None:
             f"{count} samples in one batch; the limit is {limit}.",
             extra={"limit": limit, "received": count},
         )
-
-
-def _invalid(index: int, field: str, problem: str, meter_id: str | None) -> InvalidReadingError:
-    where = f"readings[{index}].{field}"
-    extra: dict[str, object] = {"index": index, "field": where}
-    if meter_id is not None:
-        extra["meter_id"] = meter_id
-    return InvalidReadingError(f"{where} {problem}.", extra=extra)
 
 
 def _unique_by_time(meter: Meter, samples: Sequence[Sample]) -> dict[datetime, float]:

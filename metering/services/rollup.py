@@ -10,10 +10,11 @@ always gives what computing from scratch would: slots are a pure function of the
 """
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from time import perf_counter
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -57,17 +58,43 @@ class RollupReport:
         )
 
 
-def slot_blocks_mark(*, spans: Mapping[int, tuple[datetime, datetime]]) -> None:
-    """Marks TODO the blocks whose slots readings in ``spans`` (meter id → earliest, latest
-    time) change. A segment reaches up to MAX_GAP beyond a reading, hence the margins."""
+def slot_blocks_mark(*, times: Mapping[int, Collection[datetime]]) -> None:
+    """Marks TODO the blocks whose slots the readings at ``times`` (meter id → reading times)
+    change: a segment reaches up to MAX_GAP either side of a reading, so a reading changes its
+    own day and, within MAX_GAP of midnight, the neighbour day. Only those days are marked,
+    never the days between two distant readings (nothing of theirs changed)."""
     marks: list[tuple[int, date, datetime]] = []
-    for meter_id, (earliest, latest) in spans.items():
-        first = earliest - MAX_GAP
-        day = first.astimezone(UTC).date()
-        while day <= (latest + MAX_GAP).astimezone(UTC).date():
-            marks.append((meter_id, day, max(first, _day_start(day))))
-            day += DAY
+    for meter_id, moments in times.items():
+        if moments:
+            marks += [(meter_id, day, dirty) for day, dirty in _days_changed(moments)]
     slot_storage.blocks_mark(marks)
+
+
+def _days_changed(moments: Collection[datetime]) -> list[tuple[date, datetime]]:
+    """(UTC day, earliest changed instant in it) of each day the readings change."""
+    first = min(moments) - MAX_GAP
+    first_day = first.astimezone(UTC).date()
+    last_day = (max(moments) + MAX_GAP).astimezone(UTC).date()
+    if (last_day - first_day).days <= 1:  # the common batch: both ends' days hold readings
+        days = sorted({first_day, last_day})
+        return [(day, max(first, _day_start(day))) for day in days]
+    # A backfill, or readings far apart: numpy over the sorted epoch seconds. A reading at s
+    # changes [s - gap, s + gap]; the first reading whose reach ends in or after a day is the
+    # earliest to change it.
+    stamps = np.sort(np.fromiter(map(datetime.timestamp, moments), float, len(moments)))
+    gap, day_s = MAX_GAP.total_seconds(), DAY.total_seconds()
+    low, high = (stamps - gap) // day_s, (stamps + gap) // day_s
+    numbers = np.union1d(_distinct(low), _distinct(high))  # days since the epoch
+    dirty = np.maximum(numbers * day_s, stamps[np.searchsorted(high, numbers)] - gap)
+    return [
+        (datetime.fromtimestamp(number * day_s, UTC).date(), datetime.fromtimestamp(start, UTC))
+        for number, start in zip(numbers.tolist(), dirty.tolist(), strict=True)
+    ]
+
+
+def _distinct(sorted_values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The distinct values of a sorted array, in O(n)."""
+    return sorted_values[np.r_[True, sorted_values[1:] != sorted_values[:-1]]]
 
 
 def slots_rollup(*, now: datetime | None = None, max_chunks: int | None = None) -> RollupReport:

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.query import InvalidParameterError, parse_count
 from core.exceptions import ApplicationError
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
@@ -73,10 +74,7 @@ class JoiPricePlanRecommendApi(APIView):
 def _limit(raw: str | None) -> int | None:
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()):
-        raise ApplicationError(
-            f"limit must be a non-negative integer, not {raw!r}.",
-            code="invalid_limit",
-            extra={"field": "limit"},
-        )
-    return int(raw)
+    try:
+        return parse_count(raw, "limit")
+    except InvalidParameterError as exc:  # under the code the JOI guide documents
+        raise ApplicationError(exc.message, code="invalid_limit", extra=exc.extra) from None

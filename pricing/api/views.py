@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.exceptions import ApplicationError
+from core.api.periods import InvalidPeriodError
+from core.api.query import parse_date
 from core.timeslots import local_date
 from households.selectors import household_get_visible
 from metering.api.serializers import kwh
@@ -64,14 +65,7 @@ class HouseholdDailyTotalsApi(APIView):
     def get(self, request: Request, household_id: int) -> Response:
         household = household_get_visible(user=request.user, household_id=household_id)
         raw = request.query_params.get("date")
-        try:
-            day = date.fromisoformat(raw) if raw else local_date(timezone.now())
-        except ValueError:
-            raise ApplicationError(
-                f"date must be YYYY-MM-DD, not {raw!r}.",
-                code="invalid_date",
-                extra={"field": "date"},
-            ) from None
+        day = parse_date(raw, "date") if raw else local_date(timezone.now())
         return Response(
             DailyTotalsSerializer(household_daily_totals(household=household, day=day)).data
         )
@@ -97,10 +91,8 @@ class HouseholdPlansCompareApi(APIView):
         first_day = _date_param(request, "from", today - timedelta(days=30))
         end_day = _date_param(request, "to", today - timedelta(days=1)) + timedelta(days=1)
         if end_day <= first_day or (end_day - first_day).days > 366:
-            raise ApplicationError(
-                "to must follow from, at most a year later.",
-                code="invalid_period",
-                extra={"field": "to"},
+            raise InvalidPeriodError(
+                "to must follow from, at most a year later.", extra={"field": "to"}
             )
         current = household_price_plan(household=household)
         compared = household_plans_compare(
@@ -128,13 +120,4 @@ class HouseholdPlansCompareApi(APIView):
 
 def _date_param(request: Request, name: str, default: date) -> date:
     raw = request.query_params.get(name)
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ApplicationError(
-            f"{name} must be YYYY-MM-DD, not {raw!r}.",
-            code="invalid_period",
-            extra={"field": name},
-        ) from None
+    return parse_date(raw, name) if raw else default

@@ -67,21 +67,21 @@ def test_energy_per_day_and_per_slot(household: Household) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "field"),
+    ("query", "field", "code"),
     [
-        ({"resolution": "week"}, "resolution"),
-        ({"from": "yesterday"}, "from"),
-        ({"from": "2026-11-02T10:00:00"}, "from"),
-        ({"from": "2026-11-03", "to": "2026-11-01"}, "to"),
-        ({"from": "2026-01-01", "to": "2026-12-31", "resolution": "slot"}, "to"),
+        ({"resolution": "week"}, "resolution", "invalid_parameter"),
+        ({"from": "yesterday"}, "from", "invalid_parameter"),
+        ({"from": "2026-11-02T10:00:00"}, "from", "invalid_parameter"),
+        ({"from": "2026-11-03", "to": "2026-11-01"}, "to", "invalid_period"),
+        ({"from": "2026-01-01", "to": "2026-12-31", "resolution": "slot"}, "to", "invalid_period"),
     ],
 )
 def test_bad_periods_are_400_naming_the_parameter(
-    household: Household, query: dict[str, str], field: str
+    household: Household, query: dict[str, str], field: str, code: str
 ) -> None:
     response = member_client(household).get(f"/api/v1/households/{household.pk}/energy", query)
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid_period"
+    assert response.json()["code"] == code
     assert response.json()["extra"]["field"] == field
 
 

@@ -104,7 +104,7 @@ def test_a_bad_date_says_so_and_shows_today(member: User, home: Household) -> No
     response = client_for(member).get(dashboard_url(home, "yesterday"))
     assert response.status_code == 200
     assert response.context["dashboard"].day == local_date(timezone.now())
-    assert "is not a date (YYYY-MM-DD)" in response.content.decode()
+    assert "date must be a date (YYYY-MM-DD)" in response.content.decode()
 
 
 def test_autarky_is_the_services_for_today_this_month_and_this_year(

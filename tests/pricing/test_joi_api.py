@@ -141,13 +141,14 @@ def test_recommend_lists_the_cheapest_first_up_to_the_limit(
 
 
 @pytest.mark.usefixtures("plans", "meter_with_an_hour_of_use")
-@pytest.mark.parametrize("limit", ["-1", "1.5", "abc", "", "²"])
+@pytest.mark.parametrize("limit", ["-1", "1.5", "abc", "", "²", "9" * 5000, str(2**63)])
 def test_recommend_refuses_a_limit_that_is_not_a_non_negative_integer(
     api_client: APIClient, limit: str
 ) -> None:
     response = api_client.get("/price-plans/recommend/m", {"limit": limit})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_limit"
+    assert response.json()["extra"]["field"] == "limit"
 
 
 @pytest.mark.usefixtures("plans")
