@@ -150,6 +150,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "PAGE_SIZE": 100,
+    # Rate limits per client address take it from X-Forwarded-For only behind this many proxies
+    # of ours; 0 (no proxy) uses the connection's address, which a client cannot forge.
+    "NUM_PROXIES": env.int("SMARTRIX_TRUSTED_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Smartrix Grid API",
@@ -242,11 +245,21 @@ JOI_OPEN = env.bool("JOI_OPEN", default=False)
 # Whether seed_demo may create the demo users (never in production).
 DEMO_USERS_ALLOWED = env.bool("SMARTRIX_DEMO_USERS_ALLOWED", default=False)
 
+# Every line goes through one handler that redacts keys (a key a client put in a URL is in the
+# request line Django's request and server loggers write).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "core.redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
@@ -262,6 +275,11 @@ METERING_MAX_BODY_BYTES = env.int("METERING_MAX_BODY_BYTES", default=16 * 1024 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = METERING_MAX_BODY_BYTES
 # Requests per device token (DRF rate syntax); a meter posting every 10 s needs 6/min.
 METERING_TOKEN_RATE = env("METERING_TOKEN_RATE", default="120/min")
+# The heavy reads (JOI readings, compare-all, recommend: a year of readings is ~1 MB and ~0.5 s),
+# per token, or per client address when the open demo takes them without one.
+METERING_READ_RATE = env("METERING_READ_RATE", default="30/min")
+# Refused keys (unknown, revoked, malformed) per client address; past it, 429 for any key.
+METERING_REFUSED_TOKEN_RATE = env("METERING_REFUSED_TOKEN_RATE", default="20/hour")
 WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectstatic
 
 # Slots: blocks older than this are final (CLOSED); raw readings older than the retention are
