@@ -27,7 +27,10 @@ class RedactSecretsFilter(logging.Filter):
 
     @override
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format is the handler's to report (handleError), not ours
+            return True
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None

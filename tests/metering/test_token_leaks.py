@@ -97,3 +97,10 @@ def test_no_log_line_shows_the_key(meter: Meter, log_lines: io.StringIO) -> None
     assert "Token [redacted]" in written
     assert key not in written
     assert key[len("smx_") :] not in written
+
+
+def test_a_badly_formatted_log_call_does_not_break_the_caller(log_lines: io.StringIO) -> None:
+    logger = logging.getLogger("metering")
+    logger.warning("%s and %s", "only one")  # the handler reports it; the caller goes on
+    logger.warning("next line with ?token=smx_abc")
+    assert "next line with ?token=[redacted]" in log_lines.getvalue()
