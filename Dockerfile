@@ -14,4 +14,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --system --home /app smartrix && chown -R smartrix /app/var
 USER smartrix
 EXPOSE 8020
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8020", "--workers", "4", "--threads", "4"]
+CMD ["gunicorn", "-c", "python:config.gunicorn", "config.wsgi", "--bind", "0.0.0.0:8020", "--workers", "4", "--threads", "4"]

@@ -1,10 +1,17 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from metering.api.joi import JoiReadingReadApi, JoiReadingStoreApi
 from metering.views import usage_overview_page
 from pricing.api.joi import JoiPricePlanCompareAllApi, JoiPricePlanRecommendApi
+
+# Swagger UI's script as a file of its own (the split view), under a policy of its own.
+api_docs = csp_override(settings.API_DOCS_CSP)(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 # The JOI-compatible interface keeps the reference's paths, at the root.
 joi_patterns = [
@@ -30,7 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("accounts/", include("portal.account_urls")),
     path("", include("portal.urls")),
 ]

@@ -3,10 +3,19 @@ from collections.abc import Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from config.celery_app import app as celery_app
 from core.queues import Queue
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Rate limits live in the shared cache: every test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from django.utils.csp import CSP
 
 from config.embedded import postgres_database
 from core.queues import Queue
@@ -56,11 +57,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateNoStoreMiddleware",  # needs request.user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -77,6 +80,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                "django.template.context_processors.csp",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -84,6 +88,24 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every page: scripts and styles from our own files only (no inline code; htmx and the vendored
+# Chart.js are static files), nothing framed, forms posted only to us. A template that must
+# inline a script or style gives it nonce="{{ csp_nonce }}".
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The API docs page keeps one inline <style> drf-spectacular writes: the only one let through.
+API_DOCS_CSP: dict[str, list[str]] = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 
 # --- Database ----------------------------------------------------------------------------------
 # PostgreSQL everywhere; the embedded default is the server `make run` starts under var/
@@ -150,6 +172,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "PAGE_SIZE": 100,
+    # Rate limits per client address take it from X-Forwarded-For only behind this many proxies
+    # of ours; 0 (no proxy) uses the connection's address, which a client cannot forge.
+    "NUM_PROXIES": env.int("SMARTRIX_TRUSTED_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Smartrix Grid API",
@@ -247,11 +272,21 @@ JOI_OPEN = env.bool("JOI_OPEN", default=False)
 # Whether seed_demo may create the demo users (never in production).
 DEMO_USERS_ALLOWED = env.bool("SMARTRIX_DEMO_USERS_ALLOWED", default=False)
 
+# Every line goes through one handler that redacts keys (a key a client put in a URL is in the
+# request line Django's request and server loggers write).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "core.redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
@@ -267,6 +302,11 @@ METERING_MAX_BODY_BYTES = env.int("METERING_MAX_BODY_BYTES", default=16 * 1024 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = METERING_MAX_BODY_BYTES
 # Requests per device token (DRF rate syntax); a meter posting every 10 s needs 6/min.
 METERING_TOKEN_RATE = env("METERING_TOKEN_RATE", default="120/min")
+# The heavy reads (JOI readings, compare-all, recommend: a year of readings is ~1 MB and ~0.5 s),
+# per token, or per client address when the open demo takes them without one.
+METERING_READ_RATE = env("METERING_READ_RATE", default="30/min")
+# Refused keys (unknown, revoked, malformed) per client address; past it, 429 for any key.
+METERING_REFUSED_TOKEN_RATE = env("METERING_REFUSED_TOKEN_RATE", default="20/hour")
 WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectstatic
 
 # Slots: blocks older than this are final (CLOSED); raw readings older than the retention are

@@ -1,6 +1,6 @@
 """``Authorization: Token <key>`` for meters and gateways."""
 
-from typing import override
+from typing import NoReturn, override
 
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -8,38 +8,62 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from core.redaction import URL_SECRET_NAMES
+from metering.api.throttling import RefusedTokenRateThrottle
 from metering.models import DeviceToken
-from metering.services.tokens import device_token_for_key
+from metering.services.tokens import device_token_for_key, device_token_revoke_leaked
 
 KEYWORD = "Token"
-# Keys in URLs end up in proxy and access logs: a token there is refused outright.
-QUERY_STRING_NAMES = {"token", "key", "access_token", "api_key"}
 
 
 class DeviceTokenAuthentication(BaseAuthentication):
+    """A refused key counts against the client's address (RefusedTokenRateThrottle): past the
+    limit every key from that address gets 429, so keys cannot be tried by the thousand."""
+
     @override
     def authenticate(self, request: Request) -> tuple[AnonymousUser, DeviceToken] | None:
-        if QUERY_STRING_NAMES & set(request.query_params):
-            raise exceptions.AuthenticationFailed(
-                "Tokens are accepted only in the Authorization header, never in the URL."
+        # Keys in URLs end up in proxy and access logs: such a key is refused and revoked.
+        leaked = [
+            value
+            for name in URL_SECRET_NAMES & set(request.query_params)
+            for value in request.query_params.getlist(name)
+        ]
+        if leaked:
+            for key in leaked:
+                device_token_revoke_leaked(key=key)
+            _refuse(
+                request,
+                "Tokens are accepted only in the Authorization header, never in the URL; "
+                "a token sent in a URL is revoked.",
             )
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != KEYWORD.lower().encode():
             return None
+        throttle = RefusedTokenRateThrottle()
+        if throttle.exhausted(request):
+            raise exceptions.Throttled(wait=throttle.wait())
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Use: Authorization: Token <key>.")
+            _refuse(request, "Use: Authorization: Token <key>.")
         try:
             key = header[1].decode()
         except UnicodeError:
-            raise exceptions.AuthenticationFailed("The token is not valid.") from None
+            _refuse(request, "The token is not valid.")
         token = device_token_for_key(key=key)
         if token is None:
-            raise exceptions.AuthenticationFailed("The token is unknown or revoked.")
+            _refuse(request, "The token is unknown or revoked.")
         return AnonymousUser(), token
 
     @override
     def authenticate_header(self, request: Request) -> str:
         return KEYWORD
+
+
+def _refuse(request: Request, message: str) -> NoReturn:
+    """401, or 429 once the client's address has used up its refused attempts."""
+    throttle = RefusedTokenRateThrottle()
+    if not throttle.refused(request):
+        raise exceptions.Throttled(wait=throttle.wait())
+    raise exceptions.AuthenticationFailed(message)
 
 
 class DeviceTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from core.api.parsing import json_body
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
-from metering.api.throttling import DeviceTokenRateThrottle
+from metering.api.throttling import DeviceReadRateThrottle, DeviceTokenRateThrottle
 from metering.exceptions import InvalidReadingError, NoReadingsError
 from metering.selectors import meter_get, meter_reading_list
 from metering.services.ingestion import Sample, meter_readings_record_by_id
@@ -106,12 +106,14 @@ class JoiReadingStoreApi(APIView):
 class JoiReadingReadApi(APIView):
     authentication_classes = [DeviceTokenAuthentication]
     permission_classes = [JoiOpenOrDeviceToken]
+    throttle_classes = [DeviceReadRateThrottle]
 
     @extend_schema(
         tags=["JOI-compatible"],
         responses={
             200: JoiReadingSerializer(many=True),
             404: OpenApiResponse(description="unknown meter"),
+            429: OpenApiResponse(description="rate limit; see Retry-After"),
         },
         summary="Read a smart meter's readings, newest first (JOI shape)",
     )

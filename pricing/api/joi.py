@@ -14,12 +14,14 @@ from core.api.query import InvalidParameterError, parse_count
 from core.exceptions import ApplicationError
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
+from metering.api.throttling import DeviceReadRateThrottle
 from metering.exceptions import NoReadingsError
 from metering.models import Meter
 from metering.selectors import meter_get, meter_samples
 from pricing.comparisons import PlanCost, plan_costs_compare
 from pricing.selectors import household_price_plan, price_plan_list
 
+_THROTTLED = OpenApiResponse(description="rate limit; see Retry-After")
 _COSTS = OpenApiResponse(
     OpenApiTypes.OBJECT, description='{"<plan id>": cost in EUR}, one object per plan'
 )
@@ -41,10 +43,15 @@ def _as_joi(costs: list[PlanCost]) -> list[dict[str, float]]:
 class JoiPricePlanCompareAllApi(APIView):
     authentication_classes = [DeviceTokenAuthentication]
     permission_classes = [JoiOpenOrDeviceToken]
+    throttle_classes = [DeviceReadRateThrottle]
 
     @extend_schema(
         tags=["JOI-compatible"],
-        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="unknown meter")},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(description="unknown meter"),
+            429: _THROTTLED,
+        },
         summary="Cost of the meter's readings under every plan, cheapest first (JOI shape)",
     )
     def get(self, request: Request, smart_meter_id: str) -> Response:
@@ -58,11 +65,12 @@ class JoiPricePlanCompareAllApi(APIView):
 class JoiPricePlanRecommendApi(APIView):
     authentication_classes = [DeviceTokenAuthentication]
     permission_classes = [JoiOpenOrDeviceToken]
+    throttle_classes = [DeviceReadRateThrottle]
 
     @extend_schema(
         tags=["JOI-compatible"],
         parameters=[OpenApiParameter("limit", int, description="at most this many plans")],
-        responses={200: _COSTS, 400: OpenApiResponse(description="bad limit")},
+        responses={200: _COSTS, 400: OpenApiResponse(description="bad limit"), 429: _THROTTLED},
         summary="Plans for this meter, cheapest first (JOI shape)",
     )
     def get(self, request: Request, smart_meter_id: str) -> Response:

@@ -6,7 +6,7 @@ Screenshots of every page land in test-artifacts/.
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -68,6 +68,55 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
         browser.close()
 
 
+def watch(page: Page, violations: list[str], unprotected: list[str]) -> Page:
+    """Notes the page's Content Security Policy violations (its console reports them) and the
+    documents it loaded without a policy."""
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    def on_response(response: Response) -> None:
+        if response.request.resource_type == "document" and not response.headers.get(
+            "content-security-policy"
+        ):
+            unprotected.append(response.url)
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    return page
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Opens pages under watch: every document carries the policy and none violates it (an
+    inline script or style, an eval, a foreign host would)."""
+    violations: list[str] = []
+    unprotected: list[str] = []
+    yield lambda **options: watch(browser.new_page(**options), violations, unprotected)
+    assert violations == []
+    assert unprotected == []
+
+
+def test_the_watch_sees_a_violation(browser: Browser, live_server: LiveServer) -> None:
+    violations: list[str] = []
+    unprotected: list[str] = []
+    page = watch(browser.new_page(), violations, unprotected)
+    page.route(
+        "**/csp-probe",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Content-Security-Policy": "script-src 'self'"},
+            content_type="text/html",
+            body="<script>document.title = 'ran'</script>",
+        ),
+    )
+    page.goto(f"{live_server.url}/csp-probe")
+    expect(page).not_to_have_title("ran")
+    assert violations
+    assert unprotected == []
+
+
 @pytest.fixture
 def home() -> Household:
     """Pierre & Marie's home: grid and solar meters read every minute since yesterday's local
@@ -110,11 +159,11 @@ def shot(page: Page, name: str) -> None:
 
 
 def test_a_household_uses_the_portal(
-    browser: Browser, live_server: LiveServer, home: Household, settings: Settings
+    new_page: Callable[..., Page], live_server: LiveServer, home: Household, settings: Settings
 ) -> None:
     settings.PORTAL_LIVE_REFRESH_SECONDS = 1
     other = HouseholdFactory.create(name="The neighbours")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(viewport={"width": 1280, "height": 900})
     log_in(page, live_server.url, "pierre")
 
     # Today's graph, with data, drawn by the vendored Chart.js.
@@ -157,14 +206,14 @@ def test_a_household_uses_the_portal(
     shot(page, "portal-404")
 
     # A phone sees the same page, readable.
-    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone = new_page(viewport={"width": 390, "height": 844})
     log_in(phone, live_server.url, "marie")
     expect(phone.locator("#day-chart")).to_have_attribute("data-drawn", "true")
     shot(phone, "portal-dashboard-phone")
 
 
 def test_a_household_reads_its_invoices_and_the_months_estimate(
-    browser: Browser, live_server: LiveServer, home: Household
+    new_page: Callable[..., Page], live_server: LiveServer, home: Household
 ) -> None:
     # The month before last, billed from a full month of slots (clear of the readings since
     # yesterday); the neighbours have their own invoice for it.
@@ -177,7 +226,7 @@ def test_a_household_reads_its_invoices_and_the_months_estimate(
     theirs = invoice_issue_for_month(household=other, month=billed)
     assert invoice is not None
     assert theirs is not None
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(viewport={"width": 1280, "height": 900})
     log_in(page, live_server.url, "pierre")
 
     # The dashboard says how the month is going and leads to the invoices.
@@ -220,10 +269,10 @@ def test_a_household_reads_its_invoices_and_the_months_estimate(
 
 
 def test_staff_reach_the_usage_overview_and_the_grid(
-    browser: Browser, live_server: LiveServer, home: Household
+    new_page: Callable[..., Page], live_server: LiveServer, home: Household
 ) -> None:
     UserFactory.create(username="charles", password=PASSWORD, is_staff=True, is_superuser=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(viewport={"width": 1280, "height": 900})
     log_in(page, live_server.url, "charles")
     expect(page.get_by_role("heading", name="Households")).to_be_visible()
     shot(page, "portal-staff-households")

@@ -49,8 +49,10 @@ def june(curie: Household) -> Invoice:
 
 
 def without_csrf_token(body: bytes) -> bytes:
-    """A page's body without its CSRF tokens, which are masked afresh for every response."""
-    return re.sub(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+"', rb"\1", body)
+    """A page's body without its CSRF tokens and CSP nonces, made afresh for every response."""
+    return re.sub(
+        rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value="|nonce=")[^"]+"', rb"\1", body
+    )
 
 
 def urls(invoice: Invoice, household: Household | None = None) -> list[str]:
