@@ -21,7 +21,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
 
 class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     lines = InvoiceLineSerializer(many=True)
-    credit_for = serializers.CharField(source="credit_for.number", default=None)
+    credit_for = serializers.CharField(source="credit_for.number", default=None, allow_null=True)
     pdf = serializers.HyperlinkedIdentityField(view_name="billing-api:invoice-pdf")
 
     class Meta:

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.parsing import json_body
+from core.api.schema import error_response
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.api.throttling import DeviceTokenRateThrottle
@@ -80,10 +81,13 @@ class JoiReadingStoreApi(APIView):
 
     @extend_schema(
         tags=["JOI-compatible"],
-        request=JoiReadingsSerializer,
+        request={"application/json": JoiReadingsSerializer},
         responses={
             200: JoiReadingsSerializer,
-            400: OpenApiResponse(description="bad input, by field"),
+            400: OpenApiResponse(description="invalid_reading or malformed_json, by field"),
+            403: OpenApiResponse(description="outside the open demo: not the token's meter"),
+            409: error_response("conflicting_reading"),
+            413: error_response("batch_too_large"),
         },
         summary="Store readings of a smart meter (JOI shape)",
     )
@@ -104,7 +108,7 @@ class JoiReadingReadApi(APIView):
         tags=["JOI-compatible"],
         responses={
             200: JoiReadingSerializer(many=True),
-            404: OpenApiResponse(description="unknown meter"),
+            404: OpenApiResponse(description="meter_not_found or no_readings"),
         },
         summary="Read a smart meter's readings, newest first (JOI shape)",
     )

@@ -3,7 +3,6 @@ from typing import override
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,7 +14,7 @@ from core.exceptions import ApplicationError
 from core.timeslots import local_date
 from households.selectors import household_get_visible
 from metering.api.serializers import kwh
-from pricing.api.serializers import PlanBillLineSerializer, PricePlanSerializer
+from pricing.api.serializers import PLANS_COMPARE, PlanBillLineSerializer, PricePlanSerializer
 from pricing.comparisons import household_plans_compare
 from pricing.daily_totals import DailyTotals, household_daily_totals
 from pricing.filters import PricePlanFilter
@@ -89,7 +88,7 @@ class HouseholdPlansCompareApi(APIView):
             OpenApiParameter("from", str, description="local date YYYY-MM-DD (a month ago)"),
             OpenApiParameter("to", str, description="local date, included (yesterday)"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: PLANS_COMPARE},
     )
     def get(self, request: Request, household_id: int) -> Response:
         household = household_get_visible(user=request.user, household_id=household_id)
