@@ -19,6 +19,7 @@ from core.api.schema import error_response
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.api.throttling import DeviceTokenRateThrottle
+from metering.api.views import request_body
 from metering.exceptions import InvalidReadingError, NoReadingsError
 from metering.selectors import meter_get, meter_reading_list
 from metering.services.ingestion import Sample, meter_readings_record_by_id
@@ -87,12 +88,12 @@ class JoiReadingStoreApi(APIView):
             400: OpenApiResponse(description="invalid_reading or malformed_json, by field"),
             403: OpenApiResponse(description="outside the open demo: not the token's meter"),
             409: error_response("conflicting_reading"),
-            413: error_response("batch_too_large"),
+            413: error_response("body_too_large or batch_too_large"),
         },
         summary="Store readings of a smart meter (JOI shape)",
     )
     def post(self, request: Request) -> Response:
-        body = json_body(request)
+        body = json_body(request_body(request))
         meter_id, samples = joi_readings_parse(body)
         joi_check_meter(request, meter_id)
         if samples:
