@@ -3,12 +3,17 @@ calendar) or ISO 8601 instants with an offset; a bad one is a 400 that names the
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
 from core.timeslots import local_date, local_day_start
+
+# What parse_instant reads, for the OpenAPI schema of ``from``/``to`` query parameters.
+INSTANT_SCHEMA = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}
 
 
 class InvalidPeriodError(ApplicationError):
@@ -42,7 +47,8 @@ def parse_instant(raw: str, name: str, *, end: bool = False) -> datetime:
         ) from None
     if moment.tzinfo is None:
         raise InvalidPeriodError(f"{name} needs a time zone offset.", extra={"field": name})
-    return moment
+    # In UTC: Python takes offsets up to ±23:59, PostgreSQL only to ±15:59.
+    return moment.astimezone(UTC)
 
 
 def period_from_query(params: Mapping[str, str], *, max_days: float = 3660) -> Period:

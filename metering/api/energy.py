@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.periods import InvalidPeriodError, Period, period_from_query
+from core.api.periods import INSTANT_SCHEMA, InvalidPeriodError, Period, period_from_query
 from households.selectors import community_get_visible, household_get_visible
 from metering.api.serializers import AutarkySerializer, FlowBucketSerializer, with_period
 from metering.flows import (
@@ -31,8 +31,12 @@ from metering.usage import usage_overview
 MAX_DAYS = {Resolution.SLOT: 31, Resolution.HOUR: 366, Resolution.DAY: 3660, Resolution.MONTH: 3660}
 
 PERIOD_PARAMETERS = [
-    OpenApiParameter("from", str, description="local date YYYY-MM-DD or ISO time with offset"),
-    OpenApiParameter("to", str, description="local date (included) or ISO time (excluded)"),
+    OpenApiParameter(
+        "from", INSTANT_SCHEMA, description="local date YYYY-MM-DD or ISO time with offset"
+    ),
+    OpenApiParameter(
+        "to", INSTANT_SCHEMA, description="local date (included) or ISO time (excluded)"
+    ),
 ]
 
 

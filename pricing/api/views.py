@@ -3,6 +3,7 @@ from typing import override
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -57,7 +58,7 @@ class HouseholdDailyTotalsApi(APIView):
     @extend_schema(
         tags=["Energy"],
         summary="A household's day: grid, solar, cost and the profit of its solar panels",
-        parameters=[OpenApiParameter("date", str, description="local date YYYY-MM-DD (today)")],
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="local date (today)")],
         responses={200: DailyTotalsSerializer},
     )
     def get(self, request: Request, household_id: int) -> Response:
@@ -85,8 +86,8 @@ class HouseholdPlansCompareApi(APIView):
         tags=["Pricing"],
         summary="What the household's real consumption would cost under every plan",
         parameters=[
-            OpenApiParameter("from", str, description="local date YYYY-MM-DD (a month ago)"),
-            OpenApiParameter("to", str, description="local date, included (yesterday)"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="local date (a month ago)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="local date, included"),
         ],
         responses={200: PLANS_COMPARE},
     )

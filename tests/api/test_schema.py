@@ -134,3 +134,20 @@ def test_a_page_that_does_not_exist_is_still_the_html_404(api_client: APIClient)
     response = api_client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def query_parameter(schema: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    parameters = schema["paths"][path]["get"]["parameters"]
+    return next(p["schema"] for p in parameters if p["in"] == "query" and p["name"] == name)
+
+
+def test_period_parameters_say_they_are_dates_or_instants(schema: dict[str, Any]) -> None:
+    instant = {
+        "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+    }
+    assert query_parameter(schema, "/api/v1/households/{household_id}/energy", "from") == instant
+    assert query_parameter(schema, "/api/v1/usage-overview", "to") == instant
+    day = {"type": "string", "format": "date"}
+    assert query_parameter(schema, "/api/v1/households/{household_id}/daily-totals", "date") == day
+    compare = "/api/v1/households/{household_id}/price-plans/compare"
+    assert query_parameter(schema, compare, "from") == day
