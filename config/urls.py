@@ -41,3 +41,5 @@ urlpatterns = [
     path("accounts/", include("portal.account_urls")),
     path("", include("portal.urls")),
 ]
+
+handler404 = "core.api.not_found.not_found"

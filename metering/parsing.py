@@ -9,7 +9,6 @@ sample and field that are wrong.
 import csv
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -82,7 +81,11 @@ class CsvSamples:
 
 def samples_from_csv(text: str) -> CsvSamples:
     """Samples of a CSV body with a ``time,power_kw`` header, for backfills."""
-    rows: Iterable[list[str]] = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)  # the csv module refuses some bodies (a bare CR in a field)
+    except csv.Error as exc:
+        raise _invalid(f"row {reader.line_num}", f"is not CSV ({exc})") from None
     iterator = iter(rows)
     header = [column.strip() for column in next(iterator, [])]
     if header != CSV_COLUMNS:

@@ -39,8 +39,8 @@ class InvoiceLineSerializer(serializers.ModelSerializer[InvoiceLine]):
 
 class InvoiceSerializer(serializers.ModelSerializer[Invoice]):
     lines = InvoiceLineSerializer(many=True)
-    credit_for = serializers.CharField(source="credit_for.number", default=None)
-    replaces = serializers.CharField(source="replaces.number", default=None)
+    credit_for = serializers.CharField(source="credit_for.number", default=None, allow_null=True)
+    replaces = serializers.CharField(source="replaces.number", default=None, allow_null=True)
     pdf = serializers.HyperlinkedIdentityField(view_name="billing-api:invoice-pdf")
 
     class Meta:

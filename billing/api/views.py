@@ -1,11 +1,11 @@
-from typing import override
+from typing import Any, override
 
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +36,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet[Invoice]):
     @extend_schema(
         tags=["Billing"],
         summary="The invoice's PDF",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse()},
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     def pdf(self, request: Request, pk: int) -> FileResponse:
         """Routed in urls.py as invoices/<id>/pdf (no trailing slash, as documented)."""
@@ -51,13 +51,25 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet[Invoice]):
         return response
 
 
+class EstimateSerializer(serializers.Serializer[Any]):
+    """Documents the estimate (the view builds it): euro as JSON numbers."""
+
+    month = serializers.DateField(help_text="the month's first day")
+    plan_id = serializers.CharField(allow_null=True)
+    so_far = serializers.FloatField()
+    projected_total = serializers.FloatField()
+    low = serializers.FloatField()
+    high = serializers.FloatField()
+    elapsed_share = serializers.FloatField(help_text="0–1")
+
+
 class HouseholdEstimateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["Billing"],
         summary="This month so far, and its projected total with a range",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: EstimateSerializer},
     )
     def get(self, request: Request, household_id: int) -> Response:
         household = household_get_visible(user=request.user, household_id=household_id)

@@ -11,6 +11,11 @@ from django.utils import timezone
 from core.api.query import InvalidParameterError, parse_date, parse_instant
 from core.timeslots import local_date, local_day_start
 
+# What parse_instant reads, for the OpenAPI schema of ``from``/``to`` query parameters.
+INSTANT_SCHEMA = {
+    "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
+}
+
 
 class InvalidPeriodError(InvalidParameterError):
     """Each bound parses, but together they are no period the endpoint answers for."""

@@ -55,7 +55,8 @@ def parse_instant(raw: str, name: str) -> datetime:
         raise _invalid(name, "needs a time zone offset")
     if not _FIRST_INSTANT <= moment <= _LAST_INSTANT:
         raise _invalid(name, f"must be a time {_range()}, not {raw!r}")
-    return moment
+    # In UTC: Python takes offsets up to ±23:59, PostgreSQL only to ±15:59.
+    return moment.astimezone(UTC)
 
 
 def parse_year(raw: str, name: str) -> int:

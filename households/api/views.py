@@ -3,7 +3,7 @@
 from typing import Any, override
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import DefaultPagination
 from core.exceptions import NotFoundError
 from households.models import Notification
 from households.selectors import notification_list
@@ -28,10 +29,26 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         return notification.read_at is not None
 
 
-@extend_schema(tags=["Notifications"], summary="My notifications, newest first")
+class NotificationPagination(DefaultPagination):
+    """The page, plus how many of my notifications are unread (NotificationListApi adds it)."""
+
+    @override
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["unread"] = {"type": "integer", "example": 2}
+        paginated["required"] = [*paginated.get("required", []), "unread"]
+        return paginated
+
+
+@extend_schema(
+    tags=["Notifications"],
+    summary="My notifications, newest first, with the unread count",
+    parameters=[OpenApiParameter("unread", bool, description="true: only the unread ones")],
+)
 class NotificationListApi(ListAPIView[Notification]):
     permission_classes = [IsAuthenticated]
     serializer_class = NotificationSerializer
+    pagination_class = NotificationPagination
 
     @override
     def get_queryset(self) -> QuerySet[Notification]:
@@ -64,7 +81,13 @@ class NotificationReadApi(APIView):
 class NotificationReadAllApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["Notifications"], request=None, responses={200: None})
+    @extend_schema(
+        tags=["Notifications"],
+        request=None,
+        responses={
+            200: inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField()})
+        },
+    )
     def post(self, request: Request) -> Response:
         marked = notifications_mark_all_read(user_id=request.user.pk or 0)
         return Response({"marked": marked}, status=status.HTTP_200_OK)

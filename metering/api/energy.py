@@ -6,18 +6,17 @@ Members see their own household (and its community); staff see all; anyone else 
 from typing import Any, cast
 
 from django.utils.timezone import localtime
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.periods import Period, period_from_query
+from core.api.periods import INSTANT_SCHEMA, Period, period_from_query
 from core.api.query import InvalidParameterError, parse_id
 from households.selectors import community_get_visible, household_get_visible
-from metering.api.serializers import AutarkySerializer, FlowBucketSerializer
+from metering.api.serializers import AutarkySerializer, FlowBucketSerializer, with_period
 from metering.flows import (
     FLOW_FIELDS,
     Autarky,
@@ -33,9 +32,24 @@ from metering.usage import usage_overview
 MAX_DAYS = {Resolution.SLOT: 31, Resolution.HOUR: 366, Resolution.DAY: 3660, Resolution.MONTH: 3660}
 
 PERIOD_PARAMETERS = [
-    OpenApiParameter("from", str, description="local date YYYY-MM-DD or ISO time with offset"),
-    OpenApiParameter("to", str, description="local date (included) or ISO time (excluded)"),
+    OpenApiParameter(
+        "from", INSTANT_SCHEMA, description="local date YYYY-MM-DD or ISO time with offset"
+    ),
+    OpenApiParameter(
+        "to", INSTANT_SCHEMA, description="local date (included) or ISO time (excluded)"
+    ),
 ]
+
+
+HOUSEHOLD_ENERGY = with_period(
+    "HouseholdEnergy",
+    {
+        "household": serializers.IntegerField(),
+        "resolution": serializers.ChoiceField(choices=[r.value for r in Resolution]),
+        "buckets": FlowBucketSerializer(many=True),
+    },
+)
+AUTARKY = with_period("PeriodAutarky", base=AutarkySerializer)
 
 
 def _resolution(raw: str | None) -> Resolution:
@@ -69,7 +83,7 @@ class HouseholdEnergyApi(APIView):
             *PERIOD_PARAMETERS,
             OpenApiParameter("resolution", str, enum=[r.value for r in Resolution]),
         ],
-        responses={200: FlowBucketSerializer(many=True)},
+        responses={200: HOUSEHOLD_ENERGY},
     )
     def get(self, request: Request, household_id: int) -> Response:
         household = household_get_visible(user=request.user, household_id=household_id)
@@ -106,7 +120,7 @@ class HouseholdAutarkyApi(APIView):
         tags=["Energy"],
         summary="A household's autarky (self-sufficiency) over a period",
         parameters=PERIOD_PARAMETERS,
-        responses={200: AutarkySerializer},
+        responses={200: AUTARKY},
     )
     def get(self, request: Request, household_id: int) -> Response:
         household = household_get_visible(user=request.user, household_id=household_id)
@@ -122,7 +136,7 @@ class CommunityAutarkyApi(APIView):
         tags=["Energy"],
         summary="A community's autarky, its members netted slot by slot",
         parameters=PERIOD_PARAMETERS,
-        responses={200: AutarkySerializer},
+        responses={200: AUTARKY},
     )
     def get(self, request: Request, community_id: int) -> Response:
         community = community_get_visible(user=request.user, community_id=community_id)
@@ -152,7 +166,16 @@ class UsageOverviewApi(APIView):
         tags=["Energy"],
         summary="Usage per community and household: totals, peak, daily profile, ranking",
         parameters=[*PERIOD_PARAMETERS, OpenApiParameter("community", int)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            404: OpenApiResponse(description="no such community"),
+            200: with_period(
+                "UsageOverview",
+                {
+                    "communities": UsageSerializer(many=True),
+                    "households": UsageSerializer(many=True),
+                },
+            ),
+        },
     )
     def get(self, request: Request) -> Response:
         period = period_from_query(request.query_params, max_days=366)

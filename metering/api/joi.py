@@ -15,9 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.parsing import json_body
+from core.api.schema import error_response
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.api.throttling import DeviceReadRateThrottle, DeviceTokenRateThrottle
+from metering.api.views import request_body
 from metering.exceptions import InvalidReadingError, NoReadingsError
 from metering.selectors import meter_get, meter_reading_list
 from metering.services.ingestion import Sample, meter_readings_record_by_id
@@ -85,15 +87,18 @@ class JoiReadingStoreApi(APIView):
 
     @extend_schema(
         tags=["JOI-compatible"],
-        request=JoiReadingsSerializer,
+        request={"application/json": JoiReadingsSerializer},
         responses={
             200: JoiReadingsSerializer,
-            400: OpenApiResponse(description="bad input, by field"),
+            400: OpenApiResponse(description="invalid_reading or malformed_json, by field"),
+            403: OpenApiResponse(description="outside the open demo: not the token's meter"),
+            409: error_response("conflicting_reading"),
+            413: error_response("body_too_large or batch_too_large"),
         },
         summary="Store readings of a smart meter (JOI shape)",
     )
     def post(self, request: Request) -> Response:
-        body = json_body(request)
+        body = json_body(request_body(request))
         meter_id, samples = joi_readings_parse(body)
         joi_check_meter(request, meter_id)
         if samples:
@@ -112,7 +117,7 @@ class JoiReadingReadApi(APIView):
         tags=["JOI-compatible"],
         responses={
             200: JoiReadingSerializer(many=True),
-            404: OpenApiResponse(description="unknown meter"),
+            404: OpenApiResponse(description="meter_not_found or no_readings"),
             429: OpenApiResponse(description="rate limit; see Retry-After"),
         },
         summary="Read a smart meter's readings, newest first (JOI shape)",

@@ -1,5 +1,6 @@
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from metering.flows import Autarky, FlowBucket
@@ -31,6 +32,41 @@ class AutarkySerializer(serializers.Serializer[Autarky]):
     production_kwh = kwh()
     export_kwh = kwh()
     self_consumption_ratio = serializers.FloatField(allow_null=True)
+
+
+def with_period(
+    name: str,
+    fields: dict[str, Any] | None = None,
+    *,
+    base: type[serializers.Serializer[Any]] = serializers.Serializer,
+) -> serializers.Serializer[Any]:
+    """A documented answer that carries its period: "from" is a Python keyword, so these
+    serializers are built from a dict (they document; the views build the JSON)."""
+    period = {"from": serializers.DateTimeField(), "to": serializers.DateTimeField()}
+    return type(name, (base,), {**period, **(fields or {})})()
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "date-time"},
+            {"type": "integer", "description": "epoch seconds"},
+        ]
+    }
+)
+class InstantField(serializers.JSONField):
+    """A reading's time as the readings API accepts it."""
+
+
+class ReadingSampleSerializer(serializers.Serializer[Any]):
+    time = InstantField(help_text="ISO 8601 with offset, or epoch seconds")
+    power_kw = serializers.FloatField(help_text="kW, + drawing from the grid, − injecting")
+
+
+class ReadingsBodySerializer(serializers.Serializer[Any]):
+    """Documents the readings body; it is parsed by metering.parsing, not by DRF."""
+
+    readings = ReadingSampleSerializer(many=True)
 
 
 class PeriodSerializer(serializers.Serializer[Any]):

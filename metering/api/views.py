@@ -2,20 +2,32 @@
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.schema import error_response
 from core.exceptions import ApplicationError
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import HasDeviceToken, device_token_check_scope
+from metering.api.serializers import ReadingsBodySerializer
 from metering.api.throttling import DeviceTokenRateThrottle
 from metering.parsing import samples_from_csv, samples_from_json
 from metering.selectors import meter_get
 from metering.services.ingestion import meter_readings_record
+
+CSV_BODY = {
+    "type": "string",
+    "description": "a time,power_kw header, then one sample a line",
+    "example": "time,power_kw\n2026-11-24T10:00:00+01:00,1.25\n1795510860,1.5\n",
+}
 
 
 class BodyTooLargeError(ApplicationError):
@@ -46,6 +58,7 @@ class MeterReadingCreateApi(APIView):
     permission_classes = [HasDeviceToken]
     throttle_classes = [DeviceTokenRateThrottle]
 
+    @extend_schema_serializer(component_name="ReadingsStored")
     class OutputSerializer(serializers.Serializer[dict[str, int]]):
         inserted = serializers.IntegerField()
         duplicates = serializers.IntegerField()
@@ -59,7 +72,7 @@ class MeterReadingCreateApi(APIView):
             "a line. A repeat of a stored sample is counted as a duplicate; the same time with "
             "another value refuses the whole batch (409)."
         ),
-        request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
+        request={"application/json": ReadingsBodySerializer, "text/csv": CSV_BODY},
         examples=[
             OpenApiExample(
                 "Two samples",
@@ -74,12 +87,11 @@ class MeterReadingCreateApi(APIView):
         ],
         responses={
             200: OutputSerializer,
-            400: OpenApiResponse(description="bad input, naming the sample and field"),
-            401: OpenApiResponse(description="missing, unknown or revoked token"),
+            400: OpenApiResponse(description="invalid_reading or malformed_json, naming the field"),
             403: OpenApiResponse(description="the token may not write this meter"),
-            409: OpenApiResponse(description="conflicting_reading, with the first conflicts"),
-            413: OpenApiResponse(description="body or batch too large"),
-            429: OpenApiResponse(description="rate limit; see Retry-After"),
+            409: error_response("conflicting_reading, with the first conflicts"),
+            413: error_response("body_too_large or batch_too_large"),
+            415: error_response("neither application/json nor text/csv"),
         },
     )
     def post(self, request: Request, meter_id: str) -> Response:

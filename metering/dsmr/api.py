@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.schema import error_response
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import HasDeviceToken
 from metering.api.throttling import DeviceTokenRateThrottle
@@ -88,14 +89,13 @@ class TelegramCreateApi(APIView):
             400: OpenApiResponse(
                 description="crc_mismatch, telegram_incomplete or telegram_unsupported"
             ),
-            401: OpenApiResponse(description="missing, unknown or revoked token"),
             403: OpenApiResponse(
-                description="equipment_mismatch: the equipment belongs to another meter"
+                description="a gateway's token, or equipment_mismatch: the equipment belongs to "
+                "another meter"
             ),
-            409: OpenApiResponse(description="conflicting_reading"),
-            413: OpenApiResponse(description="body_too_large or too_many_telegrams"),
-            415: OpenApiResponse(description="not text/plain"),
-            429: OpenApiResponse(description="rate limit; see Retry-After"),
+            409: error_response("conflicting_reading"),
+            413: error_response("body_too_large or too_many_telegrams"),
+            415: error_response("not text/plain"),
         },
     )
     def post(self, request: Request) -> Response:

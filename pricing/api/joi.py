@@ -4,8 +4,10 @@ GET /price-plans/compare-all/<smartMeterId>       {"pricePlanId", "pricePlanComp
 GET /price-plans/recommend/<smartMeterId>?limit=N  [{"<plan id>": cost}, ...] cheapest first
 """
 
-from drf_spectacular.types import OpenApiTypes
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,9 +24,14 @@ from pricing.comparisons import PlanCost, plan_costs_compare
 from pricing.selectors import household_price_plan, price_plan_list
 
 _THROTTLED = OpenApiResponse(description="rate limit; see Retry-After")
-_COSTS = OpenApiResponse(
-    OpenApiTypes.OBJECT, description='{"<plan id>": cost in EUR}, one object per plan'
-)
+
+
+class JoiComparisonsSerializer(serializers.Serializer[Any]):
+    pricePlanId = serializers.CharField(allow_null=True)  # noqa: N815 - the JOI field name
+    # [{"<plan id>": cost in EUR}, ...]: one single-key object per plan, cheapest first.
+    pricePlanComparisons = serializers.ListField(  # noqa: N815 - the JOI field name
+        child=serializers.DictField(child=serializers.FloatField())
+    )
 
 
 def _costs_for_meter(request: Request, smart_meter_id: str) -> tuple[Meter, list[PlanCost]]:
@@ -48,8 +55,8 @@ class JoiPricePlanCompareAllApi(APIView):
     @extend_schema(
         tags=["JOI-compatible"],
         responses={
-            200: OpenApiTypes.OBJECT,
-            404: OpenApiResponse(description="unknown meter"),
+            200: JoiComparisonsSerializer,
+            404: OpenApiResponse(description="meter_not_found or no_readings"),
             429: _THROTTLED,
         },
         summary="Cost of the meter's readings under every plan, cheapest first (JOI shape)",
@@ -70,7 +77,12 @@ class JoiPricePlanRecommendApi(APIView):
     @extend_schema(
         tags=["JOI-compatible"],
         parameters=[OpenApiParameter("limit", int, description="at most this many plans")],
-        responses={200: _COSTS, 400: OpenApiResponse(description="bad limit"), 429: _THROTTLED},
+        responses={
+            200: OpenApiResponse(list[dict[str, float]], description='[{"<plan id>": EUR}, ...]'),
+            400: OpenApiResponse(description="invalid_limit"),
+            404: OpenApiResponse(description="meter_not_found or no_readings"),
+            429: _THROTTLED,
+        },
         summary="Plans for this meter, cheapest first (JOI shape)",
     )
     def get(self, request: Request, smart_meter_id: str) -> Response:

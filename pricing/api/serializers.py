@@ -1,11 +1,16 @@
 from typing import Any
 
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from core.api.fields import LocalTimeField
 from pricing.models import PlanVersion, PricePlan, RateBand, WeekdayMultiplier
 
 
 class RateBandSerializer(serializers.ModelSerializer[RateBand]):
+    starts_at = LocalTimeField()
+    ends_at = LocalTimeField(help_text="at or before starts_at: the band runs past midnight")
+
     class Meta:
         model = RateBand
         fields = ["name", "rate", "weekdays", "starts_at", "ends_at"]
@@ -54,3 +59,24 @@ class PlanBillLineSerializer(serializers.Serializer[Any]):
     unit_price = serializers.DecimalField(12, 6, coerce_to_string=False)
     net_amount = serializers.DecimalField(12, 2, coerce_to_string=False)
     vat_rate = serializers.DecimalField(5, 4, coerce_to_string=False)
+
+
+class PlanBillSerializer(serializers.Serializer[Any]):
+    plan_id = serializers.CharField()
+    supplier = serializers.CharField()
+    total = serializers.FloatField()
+    net_total = serializers.FloatField()
+    vat_total = serializers.FloatField()
+    lines = PlanBillLineSerializer(many=True)
+
+
+# Documents the compare answer (the view builds it); "from" is a keyword, hence a dict.
+PLANS_COMPARE = inline_serializer(
+    "PlansCompare",
+    fields={
+        "from": serializers.DateField(),
+        "to": serializers.DateField(help_text="included"),
+        "current_plan_id": serializers.CharField(allow_null=True),
+        "plans": PlanBillSerializer(many=True),
+    },
+)

@@ -16,7 +16,7 @@ from core.api.query import parse_date
 from core.timeslots import local_date
 from households.selectors import household_get_visible
 from metering.api.serializers import kwh
-from pricing.api.serializers import PlanBillLineSerializer, PricePlanSerializer
+from pricing.api.serializers import PLANS_COMPARE, PlanBillLineSerializer, PricePlanSerializer
 from pricing.comparisons import household_plans_compare
 from pricing.daily_totals import DailyTotals, household_daily_totals
 from pricing.filters import PricePlanFilter
@@ -59,7 +59,7 @@ class HouseholdDailyTotalsApi(APIView):
     @extend_schema(
         tags=["Energy"],
         summary="A household's day: grid, solar, cost and the profit of its solar panels",
-        parameters=[OpenApiParameter("date", str, description="local date YYYY-MM-DD (today)")],
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="local date (today)")],
         responses={200: DailyTotalsSerializer},
     )
     def get(self, request: Request, household_id: int) -> Response:
@@ -80,10 +80,10 @@ class HouseholdPlansCompareApi(APIView):
         tags=["Pricing"],
         summary="What the household's real consumption would cost under every plan",
         parameters=[
-            OpenApiParameter("from", str, description="local date YYYY-MM-DD (a month ago)"),
-            OpenApiParameter("to", str, description="local date, included (yesterday)"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="local date (a month ago)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="local date, included"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: PLANS_COMPARE},
     )
     def get(self, request: Request, household_id: int) -> Response:
         household = household_get_visible(user=request.user, household_id=household_id)

@@ -198,3 +198,19 @@ def test_production_stores_with_the_meters_token_and_refuses_others(
     assert api_client.get("/readings/read/own-meter").status_code == 200
     assert api_client.get("/readings/read/their-meter").status_code == 403
     assert list(Reading.objects.values_list("meter__meter_id", flat=True)) == ["own-meter"]
+
+
+@override_settings(METERING_MAX_BODY_BYTES=100)
+def test_store_refuses_a_body_over_the_limit_with_413_and_stores_nothing(
+    api_client: APIClient,
+) -> None:
+    readings = [{"time": EPOCH + minute * 60, "reading": 0.5} for minute in range(10)]
+    response = store(api_client, {"smartMeterId": "smart-meter-8", "electricityReadings": readings})
+    assert response.status_code == 413
+    assert response.json() == {
+        "code": "body_too_large",
+        "message": "The body is larger than 100 bytes.",
+        "extra": {"limit": 100},
+    }
+    assert not Meter.objects.filter(meter_id="smart-meter-8").exists()
+    assert not Reading.objects.exists()

@@ -306,3 +306,16 @@ def test_concurrent_clients_with_overlapping_batches(live_server: Any) -> None:
     assert len(rows) == distinct
     assert sum(results) == distinct
     assert all(power == ((moment - T0) // timedelta(minutes=1)) / 10 for moment, power in rows)
+
+
+def test_a_body_the_csv_module_refuses_is_400_naming_the_row(
+    client_for: APIClient, meter: Meter
+) -> None:
+    csv_body = "time,power_kw\n2026-11-01T12:00:00+00:00,1\nx\ry,2\n"  # a bare CR: was a 500
+    response = client_for.post(
+        "/api/v1/meters/meter-a/readings", data=csv_body, content_type="text/csv"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_reading"
+    assert response.json()["extra"]["field"] == "row 3"
+    assert stored(meter) == []
