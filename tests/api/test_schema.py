@@ -95,7 +95,7 @@ def test_the_readings_body_is_documented_as_json_and_as_csv(schema: dict[str, An
         ),
         ("post", "/api/v1/telegrams", {200, 201, 400, 401, 403, 409, 413, 415, 429}),
         ("post", "/readings/store", {200, 400, 401, 403, 409, 413, 429}),
-        ("get", "/readings/read/{smart_meter_id}", {200, 401, 403, 404}),
+        ("get", "/readings/read/{smart_meter_id}", {200, 401, 403, 404, 429}),
     ],
 )
 def test_each_operation_documents_its_errors_with_the_error_body(
