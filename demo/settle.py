@@ -19,7 +19,7 @@ from metering.services.rollup import slots_rollup
 from pricing.models import Subscription
 
 HISTORY_MONTHS = 12
-ROLLUP_CHUNKS_PER_STEP = 2
+ROLLUP_SECONDS_PER_STEP = 20.0  # a step's rollup takes no new chunk after this
 
 
 def history_months(*, now: datetime | None = None) -> list[date]:
@@ -40,10 +40,10 @@ def history_unsettled(*, now: datetime | None = None) -> bool:
 
 
 def history_settle_step(*, now: datetime | None = None) -> bool:
-    """One step: a little of the rollup, or else one month's invoices. True while work is
+    """One step: some seconds of the rollup, or else one month's invoices. True while work is
     left. A month whose invoices fail (logged by the billing run) is passed over, not retried
     in a loop: the next start of the demo tries it again."""
-    slots_rollup(max_chunks=ROLLUP_CHUNKS_PER_STEP)
+    slots_rollup(max_seconds=ROLLUP_SECONDS_PER_STEP)
     if SlotBlock.objects.filter(state=BlockState.TODO).exists():
         return True
     for month in history_months(now=now):

@@ -97,19 +97,28 @@ def _distinct(sorted_values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return sorted_values[np.r_[True, sorted_values[1:] != sorted_values[:-1]]]
 
 
-def slots_rollup(*, now: datetime | None = None, max_chunks: int | None = None) -> RollupReport:
-    """Computes the slots of every open block, chunk by chunk; returns what it did. The live
-    days' blocks go first, in chunks of their own; each chunk is sized from the pace of the
-    one before so that its transaction (which holds the blocks the live tick marks) stays
-    within SLOTS_ROLLUP_CHUNK_SECONDS."""
+def slots_rollup(
+    *,
+    now: datetime | None = None,
+    max_chunks: int | None = None,
+    max_seconds: float | None = None,
+) -> RollupReport:
+    """Computes the slots of every open block, chunk by chunk; returns what it did. At most
+    ``max_chunks`` chunks; no new chunk after ``max_seconds`` (the first always runs). The live
+    days' blocks go first, in chunks of their own; each chunk is sized from the pace of the one
+    before so that its transaction (which holds the blocks the live tick marks) stays within
+    SLOTS_ROLLUP_CHUNK_SECONDS."""
     now = now or timezone.now()
     _blocks_pruned_close(now)
     report = RollupReport()
     chunks = 0
     started = timezone.now()
+    clock_started = perf_counter()
     live_from = (now - DAY).astimezone(UTC).date()  # today and yesterday (UTC)
     size = min(FIRST_CHUNK_BLOCKS, settings.SLOTS_ROLLUP_CHUNK_BLOCKS)
     while max_chunks is None or chunks < max_chunks:
+        if chunks and max_seconds is not None and perf_counter() - clock_started >= max_seconds:
+            break
         clock = perf_counter()
         chunk_report = _rollup_chunk(started, size=size, live_from=live_from)
         if chunk_report is None:

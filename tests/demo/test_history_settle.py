@@ -21,6 +21,8 @@ MONTHS = 2  # the demo bills twelve; two show the same on a test database
 @pytest.fixture(autouse=True)
 def two_months(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(demo.settle, "HISTORY_MONTHS", MONTHS)
+    # One rollup chunk a step: the chain then takes several steps over two days of history.
+    monkeypatch.setattr(demo.settle, "ROLLUP_SECONDS_PER_STEP", 0.0)
 
 
 def settle(steps: int | None = None) -> int:

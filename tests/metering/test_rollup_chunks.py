@@ -50,6 +50,16 @@ def test_a_small_time_budget_cuts_the_work_into_small_chunks(
     assert report.blocks_done == 2 + 1 + 1  # after the first chunk, one block fits the budget
 
 
+@pytest.mark.django_db
+def test_no_new_chunk_after_max_seconds_but_always_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rollup, "FIRST_CHUNK_BLOCKS", 1)
+    meter = MeterFactory.create()
+    for days_ago in range(3, 6):
+        day_of_readings(meter, NOW.replace(hour=1) - timedelta(days=days_ago))
+    assert slots_rollup(now=NOW, max_seconds=0.0).blocks_done == 1
+    assert slots_rollup(now=NOW, max_seconds=60.0).blocks_done == 2
+
+
 @override_settings(SLOTS_ROLLUP_CHUNK_SECONDS=5.0, SLOTS_ROLLUP_CHUNK_BLOCKS=500)
 @pytest.mark.parametrize(
     ("blocks", "seconds", "expected"),
