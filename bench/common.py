@@ -36,6 +36,7 @@ def bench_environment() -> dict[str, str]:
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     env.setdefault("DJANGO_SECRET_KEY", "benchmark-only-key")
     env["DJANGO_SECURE_COOKIES"] = "false"
+    env["DJANGO_SECURE_SSL_REDIRECT"] = "false"  # plain HTTP on loopback
     env["METERING_TOKEN_RATE"] = "1000000/min"  # noqa: S105 - a rate, not a secret
     env["LOG_LEVEL"] = "WARNING"
     return env
