@@ -5,7 +5,7 @@ restarted demo) is completed by the next one, and a step run twice does nothing 
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from billing.choices import InvoiceKind
@@ -54,7 +54,7 @@ def history_settle_step(*, now: datetime | None = None) -> bool:
     return False
 
 
-def _households_unbilled(month: date):  # type: ignore[no-untyped-def]
+def _households_unbilled(month: date) -> QuerySet[Household]:
     """Households on a plan before the month ended that have no invoice for it."""
     month_end = local_day_start(next_month(month))
     return Household.objects.filter(
