@@ -1,7 +1,7 @@
 """Locks across processes, in the database every process already shares."""
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
@@ -23,3 +23,15 @@ def advisory_lock_try(key: int) -> Iterator[bool]:
             # A connection lost meanwhile took the lock with it.
             with contextlib.suppress(*TRANSIENT_ERRORS), connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def advisory_xact_locks(namespace: int, ids: Iterable[int]) -> None:
+    """Takes PostgreSQL's transaction advisory locks (``namespace``, id) for ``ids``, waiting
+    for each, in id order: two transactions that lock overlapping sets this way take turns and
+    never deadlock. They are released at commit or rollback."""
+    with connection.cursor() as cursor:
+        # A volatile function in the target list is evaluated after ORDER BY: in id order.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id ORDER BY id",
+            [namespace, sorted(set(ids))],
+        )

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from core.locks import advisory_xact_locks
 from metering.constants import CONFLICTS_REPORTED, MAX_FUTURE_SKEW
 from metering.energy import Sample
 from metering.exceptions import BatchTooLargeError, ConflictingReadingError, InvalidReadingError
@@ -261,11 +262,9 @@ def _write_postgres(unique: Mapping[Meter, dict[datetime, float]]) -> int:
     table = Reading._meta.db_table
     copy_sql = f"COPY {_STAGING} (meter_id, time, power_kw) FROM STDIN (FORMAT BINARY)"
     with connection.cursor() as cursor:
-        # Writers of a meter take turns (transaction-level advisory locks, in id order, so two
-        # batches never deadlock); unlike row locks on the meters they write nothing.
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id ORDER BY id",
-            [_LOCK_NAMESPACE, sorted(meter.pk for meter, by_time in unique.items() if by_time)],
+        # Writers of a meter take turns; unlike row locks on the meters, the locks write nothing.
+        advisory_xact_locks(
+            _LOCK_NAMESPACE, (meter.pk for meter, by_time in unique.items() if by_time)
         )
         # Created every time (a rolled-back batch takes a table created in its transaction with
         # it) and emptied (it empties on commit, not between two batches of one transaction):

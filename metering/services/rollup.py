@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.locks import advisory_xact_locks
 from core.timeslots import SLOT, slot_start
 from metering.choices import BlockState, MeterKind, SlotSource
 from metering.dsmr.choices import EquipmentKind
@@ -38,6 +39,9 @@ OPEN_STATES = (BlockState.TODO, BlockState.FAULTY)
 ENERGY_KINDS = (MeterKind.GRID, MeterKind.PRODUCTION, MeterKind.BATTERY, MeterKind.EV)
 DAY = timedelta(days=1)
 FIRST_CHUNK_BLOCKS = 50  # a run's first chunk, before its pace is known
+# Advisory locks (namespace, household id): two chunks holding blocks of different meters of one
+# household (the live tick's and the history's) refresh its slots in turn instead of deadlocking.
+_HOUSEHOLD_LOCK_NAMESPACE = 0x5107
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,11 @@ def _rollup_chunk(started: datetime, *, size: int, live_from: date) -> RollupRep
         blocks = list(open_blocks.filter(day__gte=live_from)[:size]) or list(open_blocks[:size])
         if not blocks:
             return None
+        # All at once, before the first write, so that the one-by-one retry needs no more.
+        advisory_xact_locks(
+            _HOUSEHOLD_LOCK_NAMESPACE,
+            (b.meter.household_id for b in blocks if b.meter.household_id is not None),
+        )
         try:
             with transaction.atomic():
                 written = _compute(blocks)

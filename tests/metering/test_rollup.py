@@ -268,3 +268,45 @@ def test_a_backfill_far_in_the_past_is_rolled_up() -> None:
     )
     slots_rollup(now=NOW)
     assert slots_of(meter)[year_ago][0] == kwh(0.5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_sharing_households_take_turns_without_a_deadlock(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Chunks of 5 blocks split households' meters between workers, as the live tick and the
+    # history's chunks do: every chunk refreshes households another chunk is refreshing.
+    households = HouseholdFactory.create_batch(12)
+    meters = [
+        MeterFactory.create(household=household, kind=kind)
+        for kind in (MeterKind.GRID, MeterKind.PRODUCTION, MeterKind.BATTERY)
+        for household in households[:: 1 if kind != MeterKind.PRODUCTION else -1]
+    ]
+    for n, meter in enumerate(meters):
+        samples = [(at(m), 1 + n % 5 + m / 50) for m in range(-60 * 24 * 3, 120, 15)]
+        meter_readings_record(meter=meter, samples=samples)
+    with override_settings(SLOTS_ROLLUP_CHUNK_BLOCKS=5):
+        assert run_at_once(lambda: slots_rollup(now=NOW), workers=4) == []
+    assert "failed; retrying" not in caplog.text
+    assert not SlotBlock.objects.filter(state__in=(BlockState.TODO, BlockState.FAULTY)).exists()
+    together = set(
+        HouseholdSlot.objects.values_list(
+            "household_id", "start", "import_kwh", "production_kwh", "charge_kwh", "consumption_kwh"
+        )
+    )
+    HouseholdSlot.objects.all().delete()
+    SlotBlock.objects.update(state=BlockState.TODO, dirty_from=None)
+    slots_rollup(now=NOW)
+    assert (
+        set(
+            HouseholdSlot.objects.values_list(
+                "household_id",
+                "start",
+                "import_kwh",
+                "production_kwh",
+                "charge_kwh",
+                "consumption_kwh",
+            )
+        )
+        == together
+    )
