@@ -99,7 +99,7 @@ GOOD_ROW = "2026-11-01T12:00:00+00:00,1.5"
         ([f"{full_width(str(RECENT))},1"], "row 2 time"),
         ([f"{RECENT // 10}_0,1"], "row 2 time"),
         (["2026-11-01T12:00:00+00:00,nan"], "row 2 power_kw"),
-        ([f"{(timezone.now() + timedelta(hours=1)).isoformat()},1"], "row 2 time"),
+        ([f"{(timezone.now() + timedelta(days=1)).isoformat()},1"], "row 2 time"),
         (["2026-11-01T12:00:00+00:00,5000"], "row 2 power_kw"),
     ],
 )
