@@ -310,3 +310,20 @@ def test_workers_sharing_households_take_turns_without_a_deadlock(
         )
         == together
     )
+
+
+def test_deleting_a_meter_or_a_household_deletes_its_slots() -> None:
+    # Slots have no database-side foreign key: the delete cascades in Django.
+    household = HouseholdFactory.create()
+    kept, removed = MeterFactory.create_batch(2, household=household)
+    for meter in (kept, removed):
+        meter_readings_record(meter=meter, samples=[(at(0), 1.0), (at(15), 1.0)])
+    slots_rollup(now=NOW)
+    assert HouseholdSlot.objects.filter(household=household).exists()
+    removed.delete()
+    assert not EnergySlot.objects.filter(meter_id=removed.pk).exists()
+    assert EnergySlot.objects.filter(meter=kept).exists()
+    household_id = household.pk
+    household.delete()  # its meters stay, with their own slots
+    assert EnergySlot.objects.filter(meter=kept).exists()
+    assert not HouseholdSlot.objects.filter(household_id=household_id).exists()
