@@ -213,7 +213,7 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
             "household_id", flat=True
         )
     )
-    slots_rollup()
+    slots_rollup(households=None if households is None else [h.pk for h in households])
     open_blocks = month_blocks_open(month=month, households=households).items()
     report.not_final = {pk: blocks for pk, blocks in open_blocks if pk not in already}
     if report.not_final:

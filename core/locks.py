@@ -35,3 +35,15 @@ def advisory_xact_locks(namespace: int, ids: Iterable[int]) -> None:
             "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id ORDER BY id",
             [namespace, sorted(set(ids))],
         )
+
+
+def advisory_xact_locks_try(namespace: int, ids: Iterable[int]) -> set[int]:
+    """Takes those of PostgreSQL's transaction advisory locks (``namespace``, id) for ``ids``
+    that no one else holds, without waiting; returns the ids it got. Released at commit or
+    rollback."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM unnest(%s::int[]) AS id WHERE pg_try_advisory_xact_lock(%s, id)",
+            [sorted(set(ids)), namespace],
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -80,9 +80,11 @@ def seed_demo(*, now: datetime | None = None, history_days: int = HISTORY_DAYS) 
 
 
 def _history_settle_later() -> None:
+    from demo.settle import history_lanes
     from demo.tasks import history_settle as history_settle_task
 
-    history_settle_task.delay()
+    for lane in history_lanes():
+        history_settle_task.delay(lane)
 
 
 def _seed_plans() -> dict[str, PricePlan]:

@@ -1,11 +1,15 @@
 """Settling the demo's history once it is loaded: its slots (newest days first), then the past
-twelve months' invoices, oldest first. Each step is short, so a worker can always stop quickly,
-and finds what is left from the database alone: a chain stopped anywhere (a killed worker, a
-restarted demo) is completed by the next one, and a step run twice does nothing twice."""
+twelve months' invoices, oldest first. The households are split into lanes, one chain each, so
+that the chains share no household and go on side by side (a worker process each). Each step is
+short, so a worker can always stop quickly, and finds what is left from the database alone: a
+chain stopped anywhere (a killed worker, a restarted demo) is completed by the next one, and a
+step run twice does nothing twice."""
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from billing.choices import InvoiceKind
@@ -20,6 +24,10 @@ from pricing.models import Subscription
 
 HISTORY_MONTHS = 12
 ROLLUP_SECONDS_PER_STEP = 20.0  # a step's rollup takes no new chunk after this
+
+
+def history_lanes() -> range:
+    return range(settings.DEMO_SETTLE_LANES)
 
 
 def history_months(*, now: datetime | None = None) -> list[date]:
@@ -39,19 +47,25 @@ def history_unsettled(*, now: datetime | None = None) -> bool:
     return any(_households_unbilled(month).exists() for month in history_months(now=now))
 
 
-def history_settle_step(*, now: datetime | None = None) -> bool:
-    """One step: some seconds of the rollup, or else one month's invoices. True while work is
-    left. A month whose invoices fail (logged by the billing run) is passed over, not retried
-    in a loop: the next start of the demo tries it again."""
-    slots_rollup(max_seconds=ROLLUP_SECONDS_PER_STEP)
-    if SlotBlock.objects.filter(state=BlockState.TODO).exists():
+def history_settle_step(*, lane: int = 0, now: datetime | None = None) -> bool:
+    """One step of a lane: some seconds of its households' rollup, or else one month's invoices
+    for them. True while work is left. A month whose invoices fail (logged by the billing run)
+    is passed over, not retried in a loop: the next start of the demo tries it again."""
+    households = _lane_households(lane)
+    ids = list(households.values_list("pk", flat=True))
+    slots_rollup(max_seconds=ROLLUP_SECONDS_PER_STEP, households=ids)
+    if SlotBlock.objects.filter(state=BlockState.TODO, meter__household_id__in=ids).exists():
         return True
     for month in history_months(now=now):
-        if _households_unbilled(month).exists():
-            report = billing_run(month=month)
-            if report.issued:
-                return True
+        unbilled = list(_households_unbilled(month).filter(pk__in=ids).order_by("pk"))
+        if unbilled and billing_run(month=month, households=unbilled).issued:
+            return True
     return False
+
+
+def _lane_households(lane: int) -> QuerySet[Household]:
+    lanes = len(history_lanes())
+    return Household.objects.alias(lane=Mod("pk", lanes)).filter(lane=lane)
 
 
 def _households_unbilled(month: date) -> QuerySet[Household]:

@@ -7,9 +7,11 @@ from core.transient import TASK_RETRY
 
 @shared_task(name="metering.slots_rollup", ignore_result=True, **TASK_RETRY)
 def slots_rollup() -> None:
+    from django.conf import settings
+
     from metering.services.rollup import slots_rollup as slots_rollup_service
 
-    slots_rollup_service()
+    slots_rollup_service(max_seconds=settings.SLOTS_TICK_SECONDS)
 
 
 @shared_task(name="metering.readings_prune", ignore_result=True, **TASK_RETRY)

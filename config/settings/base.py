@@ -271,6 +271,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 JOI_OPEN = env.bool("JOI_OPEN", default=False)
 # Whether seed_demo may create the demo users (never in production).
 DEMO_USERS_ALLOWED = env.bool("SMARTRIX_DEMO_USERS_ALLOWED", default=False)
+# Chains settling the demo's history side by side, on households apart: one per process of the
+# long-running queue's worker (the Procfile starts it with as many).
+DEMO_SETTLE_LANES = env.int("SMARTRIX_DEMO_SETTLE_LANES", default=2)
 
 # Every line goes through one handler that redacts keys (a key a client put in a URL is in the
 # request line Django's request and server loggers write).
@@ -317,6 +320,9 @@ SLOTS_ROLLUP_CHUNK_BLOCKS = env.int("SLOTS_ROLLUP_CHUNK_BLOCKS", default=500)
 # Blocks per rollup transaction: at most CHUNK_BLOCKS, and as many as the last chunk's pace fits in
 # CHUNK_SECONDS, so no transaction holds its locks long enough to stall the live tick.
 SLOTS_ROLLUP_CHUNK_SECONDS = env.float("SLOTS_ROLLUP_CHUNK_SECONDS", default=5.0)
+# The minute's rollup (live blocks first) takes no new chunk after this: ticks do not pile up
+# behind a backlog, which they work off a part a minute.
+SLOTS_TICK_SECONDS = env.float("SLOTS_TICK_SECONDS", default=45.0)
 # Autarky state: a household or community becomes autarkic at >= ENTER over the trailing
 # window and stops being so at <= LEAVE (hysteresis: no flapping in between).
 AUTARKY_WINDOW_DAYS = env.int("AUTARKY_WINDOW_DAYS", default=7)

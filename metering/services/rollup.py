@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.locks import advisory_xact_locks
+from core.locks import advisory_xact_locks, advisory_xact_locks_try
 from core.timeslots import SLOT, slot_start
 from metering.choices import BlockState, MeterKind, SlotSource
 from metering.dsmr.choices import EquipmentKind
@@ -106,12 +106,14 @@ def slots_rollup(
     now: datetime | None = None,
     max_chunks: int | None = None,
     max_seconds: float | None = None,
+    households: Collection[int] | None = None,
 ) -> RollupReport:
     """Computes the slots of every open block, chunk by chunk; returns what it did. At most
     ``max_chunks`` chunks; no new chunk after ``max_seconds`` (the first always runs). The live
     days' blocks go first, in chunks of their own; each chunk is sized from the pace of the one
     before so that its transaction (which holds the blocks the live tick marks) stays within
-    SLOTS_ROLLUP_CHUNK_SECONDS."""
+    SLOTS_ROLLUP_CHUNK_SECONDS. Given ``households``, only their meters' blocks: rollups of
+    households apart go on side by side."""
     now = now or timezone.now()
     _blocks_pruned_close(now)
     report = RollupReport()
@@ -124,7 +126,7 @@ def slots_rollup(
         if chunks and max_seconds is not None and perf_counter() - clock_started >= max_seconds:
             break
         clock = perf_counter()
-        chunk_report = _rollup_chunk(started, size=size, live_from=live_from)
+        chunk_report = _rollup_chunk(started, size=size, live_from=live_from, households=households)
         if chunk_report is None:
             break
         size = _next_chunk_size(chunk_report.blocks, perf_counter() - clock)
@@ -173,7 +175,9 @@ def readings_prune(*, now: datetime | None = None, batch_size: int = 50_000) -> 
     return deleted
 
 
-def _rollup_chunk(started: datetime, *, size: int, live_from: date) -> RollupReport | None:
+def _rollup_chunk(
+    started: datetime, *, size: int, live_from: date, households: Collection[int] | None
+) -> RollupReport | None:
     """One transaction over up to ``size`` open blocks, the live days' alone if there are any;
     a block that failed in this run waits for the next one."""
     with transaction.atomic():
@@ -185,14 +189,12 @@ def _rollup_chunk(started: datetime, *, size: int, live_from: date) -> RollupRep
             # households are refreshed once).
             .order_by("state", "-day", "meter_id")
         )
+        if households is not None:
+            open_blocks = open_blocks.filter(meter__household_id__in=households)
         blocks = list(open_blocks.filter(day__gte=live_from)[:size]) or list(open_blocks[:size])
         if not blocks:
             return None
-        # All at once, before the first write, so that the one-by-one retry needs no more.
-        advisory_xact_locks(
-            _HOUSEHOLD_LOCK_NAMESPACE,
-            (b.meter.household_id for b in blocks if b.meter.household_id is not None),
-        )
+        blocks = _households_locked(blocks)
         try:
             with transaction.atomic():
                 written = _compute(blocks)
@@ -201,6 +203,19 @@ def _rollup_chunk(started: datetime, *, size: int, live_from: date) -> RollupRep
             return _rollup_one_by_one(blocks)
         _blocks_set(blocks, BlockState.DONE)
         return RollupReport(blocks_done=len(blocks), slots_written=written)
+
+
+def _households_locked(blocks: list[SlotBlock]) -> list[SlotBlock]:
+    """The blocks whose households this transaction now holds, locked all at once before the
+    first write (so that the one-by-one retry needs no more). Households another chunk holds
+    are left to a later chunk, so that parallel rollups go on side by side; only when every
+    one is held does this chunk wait for them, in id order (no deadlock)."""
+    households = {b.meter.household_id for b in blocks if b.meter.household_id is not None}
+    held = advisory_xact_locks_try(_HOUSEHOLD_LOCK_NAMESPACE, households)
+    if households and not held:
+        advisory_xact_locks(_HOUSEHOLD_LOCK_NAMESPACE, households)
+        return blocks
+    return [b for b in blocks if b.meter.household_id is None or b.meter.household_id in held]
 
 
 def _rollup_one_by_one(blocks: list[SlotBlock]) -> RollupReport:

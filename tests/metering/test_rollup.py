@@ -1,12 +1,16 @@
 """The slot layer: energy per 15-minute slot, blocks and their states, household slots."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection, transaction
 from django.test import override_settings
 
+from core.locks import advisory_xact_locks
 from metering.choices import BlockState, MeterKind
 from metering.models import EnergySlot, HouseholdSlot, Meter, Reading, SlotBlock
 from metering.services import slot_storage
@@ -310,6 +314,46 @@ def test_workers_sharing_households_take_turns_without_a_deadlock(
         )
         == together
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rollup_goes_on_with_the_households_another_one_is_not_holding() -> None:
+    busy, free = HouseholdFactory.create_batch(2)
+    busy_meter = MeterFactory.create(household=busy)
+    free_meter = MeterFactory.create(household=free)
+    for meter in (busy_meter, free_meter):
+        meter_readings_record(meter=meter, samples=[(at(0), 1.0), (at(15), 1.0)])
+    seen_while_held: list[tuple[str, str]] = []
+    holding, checked = threading.Event(), threading.Event()
+
+    def other_rollup() -> None:  # holds the busy household as a chunk at work on it would
+        with transaction.atomic():
+            advisory_xact_locks(0x5107, [busy.pk])
+            holding.set()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not free_done():
+                time.sleep(0.05)
+            seen_while_held.append((block_state(busy_meter), block_state(free_meter)))
+        checked.set()
+        connection.close()
+
+    thread = threading.Thread(target=other_rollup)
+    thread.start()
+    holding.wait(5)
+    report = slots_rollup(now=NOW)  # the free household at once, the busy one once released
+    thread.join()
+    assert checked.is_set()
+    assert seen_while_held == [(BlockState.TODO, BlockState.DONE)]
+    assert report.blocks_done == 2
+    assert block_state(busy_meter) == BlockState.DONE
+
+
+def block_state(meter: Meter) -> str:
+    return SlotBlock.objects.get(meter=meter).state
+
+
+def free_done() -> bool:
+    return SlotBlock.objects.filter(meter__household__isnull=False, state=BlockState.DONE).exists()
 
 
 def test_deleting_a_meter_or_a_household_deletes_its_slots() -> None:
