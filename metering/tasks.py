@@ -11,7 +11,7 @@ def slots_rollup() -> None:
 
     from metering.services.rollup import slots_rollup as slots_rollup_service
 
-    slots_rollup_service(max_seconds=settings.SLOTS_TICK_SECONDS)
+    slots_rollup_service(max_seconds=settings.SLOTS_TICK_SECONDS, waits=False)
 
 
 @shared_task(name="metering.readings_prune", ignore_result=True, **TASK_RETRY)

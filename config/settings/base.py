@@ -320,8 +320,9 @@ SLOTS_ROLLUP_CHUNK_BLOCKS = env.int("SLOTS_ROLLUP_CHUNK_BLOCKS", default=500)
 # Blocks per rollup transaction: at most CHUNK_BLOCKS, and as many as the last chunk's pace fits in
 # CHUNK_SECONDS, so no transaction holds its locks long enough to stall the live tick.
 SLOTS_ROLLUP_CHUNK_SECONDS = env.float("SLOTS_ROLLUP_CHUNK_SECONDS", default=5.0)
-# The minute's rollup (live blocks first) takes no new chunk after this: ticks do not pile up
-# behind a backlog, which they work off a part a minute.
+# The minute's rollup (live blocks first) takes no new chunk after this and leaves households
+# other rollups hold to them: ticks do not pile up behind a backlog, which they work off a part
+# a minute.
 SLOTS_TICK_SECONDS = env.float("SLOTS_TICK_SECONDS", default=45.0)
 # Autarky state: a household or community becomes autarkic at >= ENTER over the trailing
 # window and stops being so at <= LEAVE (hysteresis: no flapping in between).

@@ -107,13 +107,16 @@ def slots_rollup(
     max_chunks: int | None = None,
     max_seconds: float | None = None,
     households: Collection[int] | None = None,
+    waits: bool = True,
 ) -> RollupReport:
     """Computes the slots of every open block, chunk by chunk; returns what it did. At most
     ``max_chunks`` chunks; no new chunk after ``max_seconds`` (the first always runs). The live
     days' blocks go first, in chunks of their own; each chunk is sized from the pace of the one
     before so that its transaction (which holds the blocks the live tick marks) stays within
     SLOTS_ROLLUP_CHUNK_SECONDS. Given ``households``, only their meters' blocks: rollups of
-    households apart go on side by side."""
+    households apart go on side by side. A chunk leaves the households another rollup holds
+    to it; when it finds nothing else, it waits for them, or, unless ``waits``, ends the run
+    (the minute's rollup: the others carry on with what is left)."""
     now = now or timezone.now()
     _blocks_pruned_close(now)
     report = RollupReport()
@@ -126,7 +129,9 @@ def slots_rollup(
         if chunks and max_seconds is not None and perf_counter() - clock_started >= max_seconds:
             break
         clock = perf_counter()
-        chunk_report = _rollup_chunk(started, size=size, live_from=live_from, households=households)
+        chunk_report = _rollup_chunk(
+            started, size=size, live_from=live_from, households=households, waits=waits
+        )
         if chunk_report is None:
             break
         size = _next_chunk_size(chunk_report.blocks, perf_counter() - clock)
@@ -176,10 +181,16 @@ def readings_prune(*, now: datetime | None = None, batch_size: int = 50_000) -> 
 
 
 def _rollup_chunk(
-    started: datetime, *, size: int, live_from: date, households: Collection[int] | None
+    started: datetime,
+    *,
+    size: int,
+    live_from: date,
+    households: Collection[int] | None,
+    waits: bool,
 ) -> RollupReport | None:
     """One transaction over up to ``size`` open blocks, the live days' alone if there are any;
-    a block that failed in this run waits for the next one."""
+    a block that failed in this run waits for the next one. None when there is nothing to do
+    (or, unless ``waits``, nothing another rollup is not holding)."""
     with transaction.atomic():
         open_blocks = (
             SlotBlock.objects.select_for_update(skip_locked=True, of=("self",))
@@ -194,7 +205,9 @@ def _rollup_chunk(
         blocks = list(open_blocks.filter(day__gte=live_from)[:size]) or list(open_blocks[:size])
         if not blocks:
             return None
-        blocks = _households_locked(blocks)
+        blocks = _households_locked(blocks, waits=waits)
+        if not blocks:
+            return None
         try:
             with transaction.atomic():
                 written = _compute(blocks)
@@ -205,14 +218,14 @@ def _rollup_chunk(
         return RollupReport(blocks_done=len(blocks), slots_written=written)
 
 
-def _households_locked(blocks: list[SlotBlock]) -> list[SlotBlock]:
+def _households_locked(blocks: list[SlotBlock], *, waits: bool) -> list[SlotBlock]:
     """The blocks whose households this transaction now holds, locked all at once before the
     first write (so that the one-by-one retry needs no more). Households another chunk holds
     are left to a later chunk, so that parallel rollups go on side by side; only when every
-    one is held does this chunk wait for them, in id order (no deadlock)."""
+    one is held does this chunk wait for them (if it ``waits``), in id order (no deadlock)."""
     households = {b.meter.household_id for b in blocks if b.meter.household_id is not None}
     held = advisory_xact_locks_try(_HOUSEHOLD_LOCK_NAMESPACE, households)
-    if households and not held:
+    if households and not held and waits:
         advisory_xact_locks(_HOUSEHOLD_LOCK_NAMESPACE, households)
         return blocks
     return [b for b in blocks if b.meter.household_id is None or b.meter.household_id in held]

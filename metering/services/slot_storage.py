@@ -81,12 +81,15 @@ def readings_fetch(
     ends included, sorted by meter then time."""
     meters, lows, highs = zip(*windows, strict=True)
     with connection.cursor() as cursor:
+        # A subquery per window (OFFSET 0 keeps the planner from flattening it into a join,
+        # which it may run as a scan of every reading): a range of the primary key's index.
         statement = (
-            "COPY (SELECT r.meter_id, r.time, r.power_kw FROM metering_reading r "
-            "JOIN unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) "
-            "AS w(meter_id, low, high) "
-            "ON r.meter_id = w.meter_id AND r.time >= w.low AND r.time <= w.high "
-            "ORDER BY r.meter_id, r.time) TO STDOUT (FORMAT BINARY)"
+            "COPY (SELECT w.meter_id, r.time, r.power_kw "
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) "
+            "AS w(meter_id, low, high) CROSS JOIN LATERAL (SELECT time, power_kw "
+            "FROM metering_reading WHERE meter_id = w.meter_id AND time >= w.low "
+            "AND time <= w.high OFFSET 0) r "
+            "ORDER BY w.meter_id, r.time) TO STDOUT (FORMAT BINARY)"
         )
         with cursor.cursor.copy(statement, (list(meters), list(lows), list(highs))) as copy:
             data = b"".join(bytes(chunk) for chunk in copy)
@@ -151,21 +154,24 @@ SELECT household_id, start, imp, exp, prod, chg, dis, used,
     GREATEST(LEAST(prod - exp - chg, used), 0),
     complete
 FROM (
-    SELECT per_slot.*, GREATEST(imp + prod + dis - exp - chg, 0) AS used
-    FROM (
-        SELECT m.household_id, s.start,
+    SELECT w.household_id, per_slot.*, GREATEST(imp + prod + dis - exp - chg, 0) AS used
+    FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::int[])
+        AS w(household_id, low, high, meters)
+    -- A subquery per household: ranges of the slots' primary key index (a join over all the
+    -- windows may be planned as a scan of every slot).
+    CROSS JOIN LATERAL (
+        SELECT s.start,
             COALESCE(SUM(s.import_kwh) FILTER (WHERE m.kind = 'grid'), 0) AS imp,
             COALESCE(SUM(s.export_kwh) FILTER (WHERE m.kind = 'grid'), 0) AS exp,
             COALESCE(SUM(s.production_kwh) FILTER (WHERE m.kind = 'production'), 0) AS prod,
             COALESCE(SUM(s.charge_kwh) FILTER (WHERE m.kind = 'battery'), 0) AS chg,
             COALESCE(SUM(s.discharge_kwh) FILTER (WHERE m.kind = 'battery'), 0) AS dis,
-            bool_and(s.complete) AND COUNT(*) = MAX(w.meters) AS complete
-        FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::int[])
-            AS w(household_id, low, high, meters)
-        JOIN metering_meter m ON m.household_id = w.household_id
-            AND m.kind IN ('grid', 'production', 'battery')
-        JOIN metering_energyslot s ON s.meter_id = m.id AND s.start >= w.low AND s.start < w.high
-        GROUP BY m.household_id, s.start
+            bool_and(s.complete) AND COUNT(*) = w.meters AS complete
+        FROM metering_meter m
+        JOIN metering_energyslot s ON s.meter_id = m.id
+        WHERE m.household_id = w.household_id AND m.kind IN ('grid', 'production', 'battery')
+            AND s.start >= w.low AND s.start < w.high
+        GROUP BY s.start
     ) per_slot
 ) flows
 ON CONFLICT (household_id, start) DO UPDATE SET import_kwh = EXCLUDED.import_kwh,

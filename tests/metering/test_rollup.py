@@ -348,6 +348,33 @@ def test_a_rollup_goes_on_with_the_households_another_one_is_not_holding() -> No
     assert block_state(busy_meter) == BlockState.DONE
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_minutes_rollup_leaves_held_households_to_their_holder_and_ends() -> None:
+    household = HouseholdFactory.create()
+    meter = MeterFactory.create(household=household)
+    meter_readings_record(meter=meter, samples=[(at(0), 1.0), (at(15), 1.0)])
+    holding, release = threading.Event(), threading.Event()
+
+    def other_rollup() -> None:
+        with transaction.atomic():
+            advisory_xact_locks(0x5107, [household.pk])
+            holding.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=other_rollup)
+    thread.start()
+    holding.wait(5)
+    started = time.monotonic()
+    report = slots_rollup(now=NOW, waits=False)
+    ended_s = time.monotonic() - started
+    release.set()
+    thread.join()
+    assert (report.blocks_done, block_state(meter)) == (0, BlockState.TODO)
+    assert ended_s < 5
+    assert slots_rollup(now=NOW).blocks_done == 1
+
+
 def block_state(meter: Meter) -> str:
     return SlotBlock.objects.get(meter=meter).state
 
