@@ -201,9 +201,13 @@ class BillingRunReport:
     not_final: dict[int, list[str]] = field(default_factory=dict)
 
 
-def billing_run(*, month: date, households: Sequence[Household] | None = None) -> BillingRunReport:
+def billing_run(
+    *, month: date, households: Sequence[Household] | None = None, render_pdfs: bool = True
+) -> BillingRunReport:
     """Issues the month's invoice of every household (or of ``households``) whose slots for
-    the month are final; the rollup runs first."""
+    the month are final; the rollup runs first. The PDFs follow in workers, unless not
+    ``render_pdfs``: then each is rendered (and kept) when first asked for, or by
+    ``invoice_pdfs_render_later``."""
     month = month_start(month)
     report = BillingRunReport(month)
     tariffs = {p.plan_id: Tariff(p) for p in price_plan_list()}
@@ -238,11 +242,20 @@ def billing_run(*, month: date, households: Sequence[Household] | None = None) -
         else:
             report.issued += 1
             issued.append(invoice.pk)
-    # PDFs are rendered by workers, a chunk a task (one broker message per invoice would cost
-    # more than issuing it).
-    for first in range(0, len(issued), PDF_CHUNK):
-        _render_later(issued[first : first + PDF_CHUNK])
+    if render_pdfs:
+        _render_later(issued)
     return report
+
+
+def invoice_pdfs_render_later(*, households: Sequence[int]) -> int:
+    """Has workers render the households' invoices that have no PDF yet; returns how many."""
+    missing = list(
+        Invoice.objects.filter(household_id__in=households, document__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    _render_later(missing)
+    return len(missing)
 
 
 def _invoice_write(
@@ -371,4 +384,6 @@ def _registers(
 def _render_later(invoice_ids: list[int]) -> None:
     from billing.tasks import invoice_documents_render as invoice_documents_render_task
 
-    invoice_documents_render_task.delay(invoice_ids)
+    # A chunk a task: one broker message per invoice would cost more than issuing it.
+    for first in range(0, len(invoice_ids), PDF_CHUNK):
+        invoice_documents_render_task.delay(invoice_ids[first : first + PDF_CHUNK])

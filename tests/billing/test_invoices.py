@@ -17,6 +17,7 @@ from billing.services import (
     credit_note_issue,
     invoice_issue_for_month,
     invoice_mark_paid,
+    invoice_pdfs_render_later,
 )
 from households.models import Household
 from tests.billing.factories import BRUSSELS, MONTH, household_on_green_plan, month_slots
@@ -288,3 +289,22 @@ def test_the_monthly_task_runs_through_a_real_worker_twice(household: Household)
     invoice = Invoice.objects.get(household=household)
     assert invoice.document.sha256 == hashlib.sha256(invoice.document.pdf.read()).hexdigest()
     assert invoice_sequence() == [1]
+
+
+@pytest.mark.usefixtures("celery_worker")
+def test_a_run_without_pdfs_leaves_them_to_a_later_render_through_a_worker(
+    household: Household,
+) -> None:
+    import time as clock
+
+    month_slots(household)
+    assert billing_run(month=MONTH, households=[household], render_pdfs=False).issued == 1
+    clock.sleep(1)
+    invoice = Invoice.objects.get(household=household)
+    assert not hasattr(invoice, "document")
+    assert invoice_pdfs_render_later(households=[household.pk]) == 1
+    deadline = clock.monotonic() + 60
+    while not hasattr(Invoice.objects.get(pk=invoice.pk), "document"):
+        assert clock.monotonic() < deadline, "no PDF rendered"
+        clock.sleep(0.2)
+    assert invoice_pdfs_render_later(households=[household.pk]) == 0
