@@ -52,8 +52,7 @@ def history_settle_step(*, lane: int = 0, now: datetime | None = None) -> bool:
     for them, or else their PDFs to render. True while work is left. A month whose invoices
     fail (logged by the billing run) is passed over, not retried in a loop: the next start of
     the demo tries it again."""
-    households = _lane_households(lane)
-    ids = list(households.values_list("pk", flat=True))
+    ids = list(_lane_households(lane).values_list("pk", flat=True))
     slots_rollup(max_seconds=ROLLUP_SECONDS_PER_STEP, households=ids)
     if SlotBlock.objects.filter(state=BlockState.TODO, meter__household_id__in=ids).exists():
         return True
@@ -68,8 +67,7 @@ def history_settle_step(*, lane: int = 0, now: datetime | None = None) -> bool:
 
 
 def _lane_households(lane: int) -> QuerySet[Household]:
-    lanes = len(history_lanes())
-    return Household.objects.alias(lane=Mod("pk", lanes)).filter(lane=lane)
+    return Household.objects.alias(lane=Mod("pk", settings.DEMO_SETTLE_LANES)).filter(lane=lane)
 
 
 def _households_unbilled(month: date) -> QuerySet[Household]:

@@ -1,14 +1,13 @@
 """Celery tasks of the metering domain: thin wrappers over services."""
 
 from celery import shared_task
+from django.conf import settings
 
 from core.transient import TASK_RETRY
 
 
 @shared_task(name="metering.slots_rollup", ignore_result=True, **TASK_RETRY)
 def slots_rollup() -> None:
-    from django.conf import settings
-
     from metering.services.rollup import slots_rollup as slots_rollup_service
 
     slots_rollup_service(max_seconds=settings.SLOTS_TICK_SECONDS, waits=False)

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import django_stubs_ext
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.embedded import postgres_database
@@ -274,6 +275,8 @@ DEMO_USERS_ALLOWED = env.bool("SMARTRIX_DEMO_USERS_ALLOWED", default=False)
 # Chains settling the demo's history side by side, on households apart: one per process of the
 # long-running queue's worker (the Procfile starts it with as many).
 DEMO_SETTLE_LANES = env.int("SMARTRIX_DEMO_SETTLE_LANES", default=2)
+if DEMO_SETTLE_LANES < 1:
+    raise ImproperlyConfigured(f"SMARTRIX_DEMO_SETTLE_LANES is {DEMO_SETTLE_LANES}: at least 1.")
 
 # Every line goes through one handler that redacts keys (a key a client put in a URL is in the
 # request line Django's request and server loggers write).

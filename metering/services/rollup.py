@@ -39,9 +39,9 @@ OPEN_STATES = (BlockState.TODO, BlockState.FAULTY)
 ENERGY_KINDS = (MeterKind.GRID, MeterKind.PRODUCTION, MeterKind.BATTERY, MeterKind.EV)
 DAY = timedelta(days=1)
 FIRST_CHUNK_BLOCKS = 50  # a run's first chunk, before its pace is known
-# Advisory locks (namespace, household id): two chunks holding blocks of different meters of one
-# household (the live tick's and the history's) refresh its slots in turn instead of deadlocking.
-_HOUSEHOLD_LOCK_NAMESPACE = 0x5107
+# Advisory locks (namespace, household id): a chunk refreshing a household's slots holds it, so
+# two chunks with blocks of different meters of one household never refresh it at once.
+HOUSEHOLD_LOCK_NAMESPACE = 0x5107
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,9 +224,9 @@ def _households_locked(blocks: list[SlotBlock], *, waits: bool) -> list[SlotBloc
     are left to a later chunk, so that parallel rollups go on side by side; only when every
     one is held does this chunk wait for them (if it ``waits``), in id order (no deadlock)."""
     households = {b.meter.household_id for b in blocks if b.meter.household_id is not None}
-    held = advisory_xact_locks_try(_HOUSEHOLD_LOCK_NAMESPACE, households)
+    held = advisory_xact_locks_try(HOUSEHOLD_LOCK_NAMESPACE, households)
     if households and not held and waits:
-        advisory_xact_locks(_HOUSEHOLD_LOCK_NAMESPACE, households)
+        advisory_xact_locks(HOUSEHOLD_LOCK_NAMESPACE, households)
         return blocks
     return [b for b in blocks if b.meter.household_id is None or b.meter.household_id in held]
 

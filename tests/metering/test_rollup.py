@@ -15,7 +15,7 @@ from metering.choices import BlockState, MeterKind
 from metering.models import EnergySlot, HouseholdSlot, Meter, Reading, SlotBlock
 from metering.services import slot_storage
 from metering.services.ingestion import meter_readings_record
-from metering.services.rollup import readings_prune, slots_rollup
+from metering.services.rollup import HOUSEHOLD_LOCK_NAMESPACE, readings_prune, slots_rollup
 from tests.concurrency import run_at_once
 from tests.households.factories import HouseholdFactory
 from tests.metering.factories import MeterFactory
@@ -328,7 +328,7 @@ def test_a_rollup_goes_on_with_the_households_another_one_is_not_holding() -> No
 
     def other_rollup() -> None:  # holds the busy household as a chunk at work on it would
         with transaction.atomic():
-            advisory_xact_locks(0x5107, [busy.pk])
+            advisory_xact_locks(HOUSEHOLD_LOCK_NAMESPACE, [busy.pk])
             holding.set()
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and not free_done():
@@ -357,7 +357,7 @@ def test_the_minutes_rollup_leaves_held_households_to_their_holder_and_ends() ->
 
     def other_rollup() -> None:
         with transaction.atomic():
-            advisory_xact_locks(0x5107, [household.pk])
+            advisory_xact_locks(HOUSEHOLD_LOCK_NAMESPACE, [household.pk])
             holding.set()
             release.wait(10)
         connection.close()
