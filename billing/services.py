@@ -366,7 +366,7 @@ def _registers(
     household: Household, first_day: date, end_day: date
 ) -> tuple[Decimal | None, Decimal | None]:
     """The grid meter's import register at the month's start and end, where it has one."""
-    from metering.dsmr.models import DsmrRegister
+    from metering.models import DsmrRegister
 
     registers = DsmrRegister.objects.filter(meter__household=household)
     values = []

@@ -26,10 +26,9 @@ from core.locks import advisory_xact_locks, advisory_xact_locks_try
 from core.timeslots import SLOT, slot_start
 from metering.choices import BlockState, MeterKind, SlotSource
 from metering.dsmr.choices import EquipmentKind
-from metering.dsmr.models import DsmrEquipment
 from metering.dsmr.selectors import register_energy_by_slot
 from metering.energy import MAX_GAP, energy_by_bucket
-from metering.models import Meter, SlotBlock
+from metering.models import DsmrEquipment, Meter, SlotBlock
 from metering.services import slot_storage
 
 logger = logging.getLogger(__name__)

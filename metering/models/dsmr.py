@@ -13,9 +13,7 @@ from django.db import models
 
 from core.models import BaseModel
 from metering.dsmr.choices import EquipmentKind
-from metering.models import Meter
-
-__all__ = ["DsmrEquipment", "DsmrRefusalCount", "DsmrRegister", "DsmrVolumeRegister"]
+from metering.models.meters import Meter
 
 
 class DsmrEquipment(BaseModel):
