@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,6 +32,9 @@ from pricing.selectors import household_price_plan, price_plan_list
 
 logger = logging.getLogger(__name__)
 PDF_CHUNK = 100
+# Sent by name: billing.tasks runs these services, so importing the task here would close an
+# import cycle.
+PDF_RENDER_TASK = "billing.invoice_documents_render"
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,8 +386,6 @@ def _registers(
 
 
 def _render_later(invoice_ids: list[int]) -> None:
-    from billing.tasks import invoice_documents_render as invoice_documents_render_task
-
     # A chunk a task: one broker message per invoice would cost more than issuing it.
     for first in range(0, len(invoice_ids), PDF_CHUNK):
-        invoice_documents_render_task.delay(invoice_ids[first : first + PDF_CHUNK])
+        current_app.send_task(PDF_RENDER_TASK, args=[invoice_ids[first : first + PDF_CHUNK]])
