@@ -9,7 +9,7 @@ from typing import Any, override
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from metering.simulation.delivery import (
+from simulator.delivery import (
     ApiSink,
     BrokerSink,
     CsvSink,
@@ -19,9 +19,9 @@ from metering.simulation.delivery import (
     Sink,
     Sinks,
 )
-from metering.simulation.engine import TownRun
-from metering.simulation.services import town_simulate
-from metering.simulation.town import town_build, town_extend, town_houses
+from simulator.engine import TownRun
+from simulator.services import town_simulate
+from simulator.town import town_build, town_extend, town_houses
 
 PATHS = ("service", "api", "broker", "mqtt")
 

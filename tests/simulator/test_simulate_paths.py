@@ -24,8 +24,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from metering.consumers.connections import readings_exchange, readings_queue
 from metering.models import IngestFailure, Reading
-from metering.simulation.engine import TownRun
-from metering.simulation.town import town_build, town_extend, town_houses
+from simulator.engine import TownRun
+from simulator.town import town_build, town_extend, town_houses
 from tests.services import service_required
 
 ROOT = Path(__file__).resolve().parents[2]

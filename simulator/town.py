@@ -10,7 +10,7 @@ from django.db import transaction
 from households.models import Community, Household
 from metering.choices import MeterKind
 from metering.models import Meter
-from metering.simulation.physics import (
+from simulator.physics import (
     POWERDALE,
     Batteries,
     Cars,

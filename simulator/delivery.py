@@ -37,7 +37,7 @@ from metering.energy import Sample
 from metering.models import Meter, Reading
 from metering.services.ingestion import readings_record
 from metering.services.tokens import device_token_create, device_token_revoke
-from metering.simulation.engine import Chunk
+from simulator.engine import Chunk
 
 logger = logging.getLogger(__name__)
 

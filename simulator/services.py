@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from metering.simulation.delivery import Sink
-from metering.simulation.engine import TownRun
+from simulator.delivery import Sink
+from simulator.engine import TownRun
 
 CHUNK_READINGS = 100_000  # readings generated at a time when running at full speed
 PROGRESS_DELAY_S = 2.0  # a run shorter than this shows no progress bar

@@ -27,11 +27,11 @@ from metering.choices import MeterKind
 from metering.energy import energy_by_bucket
 from metering.models import EnergySlot
 from metering.services.rollup import slots_rollup
-from metering.simulation.delivery import ServiceSink
-from metering.simulation.engine import Chunk, TownRun
-from metering.simulation.physics import FloatArray
-from metering.simulation.services import town_simulate
-from metering.simulation.town import town_build, town_houses
+from simulator.delivery import ServiceSink
+from simulator.engine import Chunk, TownRun
+from simulator.physics import FloatArray
+from simulator.services import town_simulate
+from simulator.town import town_build, town_houses
 from tests.households.factories import CommunityFactory, HouseholdFactory, UserFactory
 from tests.metering.factories import MeterFactory
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from metering.models import Meter
-from metering.simulation.engine import TownRun
-from metering.simulation.physics import (
+from simulator.engine import TownRun
+from simulator.physics import (
     POWERDALE,
     Batteries,
     Cars,
@@ -23,7 +23,7 @@ from metering.simulation.physics import (
     sun_position,
     value_noise,
 )
-from metering.simulation.town import House, town_build
+from simulator.town import House, town_build
 
 HOUR = 3600
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from metering.simulation.physics import (
+from simulator.physics import (
     CarState,
     ChargeSchedule,
     FloatArray,
@@ -24,7 +24,7 @@ from metering.simulation.physics import (
     solar_kw,
     sun_position,
 )
-from metering.simulation.town import Town
+from simulator.town import Town
 
 INITIAL_BATTERY_SOC = 0.5  # share of capacity when a run starts
 
