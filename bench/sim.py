@@ -183,7 +183,7 @@ def bench_api(env: dict[str, str], town, households: int, day: int) -> Row:  # t
 def bench_broker(env: dict[str, str], town, households: int, day: int, url: str, name: str) -> Row:  # type: ignore[no-untyped-def]
     from kombu import Connection
 
-    from metering.consumers.connections import readings_exchange, readings_queue
+    from metering.ingest.connections import readings_exchange, readings_queue
 
     exchange, queue = f"bench-{uuid.uuid4().hex}", f"bench-{uuid.uuid4().hex}"
     with Connection(url) as conn:

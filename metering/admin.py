@@ -14,7 +14,7 @@ from households.admin import household_inline_contribute
 from households.models import Household
 from metering.dsmr.admin import DsmrEquipmentInline, DsmrRefusalInline
 from metering.models import DeviceToken, IngestFailure, Meter
-from metering.selectors import meter_reading_list
+from metering.selectors.meters import meter_reading_list
 from metering.services.tokens import device_token_create, device_token_revoke
 
 READINGS_PER_PAGE = 200

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from core.timeslots import local_day_start
 from households.models import Household
-from metering.flows import Resolution, household_flows
+from metering.selectors.flows import Resolution, household_flows
 from pricing.comparisons import household_slot_series
 from pricing.cost_engine import Tariff, bill
 from pricing.selectors import household_price_plan

@@ -32,8 +32,8 @@ import orjson
 from django.conf import settings
 
 from core.transient import with_backoff
-from metering.consumers.connections import broker_connection, mqtt_client, readings_exchange
 from metering.energy import Sample
+from metering.ingest.connections import broker_connection, mqtt_client, readings_exchange
 from metering.models import Meter, Reading
 from metering.services.ingestion import readings_record
 from metering.services.tokens import device_token_create, device_token_revoke

@@ -21,7 +21,7 @@ from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.api.throttling import DeviceReadRateThrottle, DeviceTokenRateThrottle
 from metering.api.views import request_body
 from metering.exceptions import InvalidReadingError, NoReadingsError
-from metering.selectors import meter_get, meter_reading_list
+from metering.selectors.meters import meter_get, meter_reading_list
 from metering.services.ingestion import Sample, meter_readings_record_by_id
 
 

@@ -3,7 +3,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from metering.flows import Autarky, FlowBucket
+from metering.selectors.autarky import Autarky
+from metering.selectors.flows import FlowBucket
 
 
 def kwh() -> serializers.DecimalField:
@@ -64,7 +65,7 @@ class ReadingSampleSerializer(serializers.Serializer[Any]):
 
 
 class ReadingsBodySerializer(serializers.Serializer[Any]):
-    """Documents the readings body; it is parsed by metering.parsing, not by DRF."""
+    """Documents the readings body; it is parsed by metering.ingest.parsing, not by DRF."""
 
     readings = ReadingSampleSerializer(many=True)
 

@@ -19,8 +19,8 @@ from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import HasDeviceToken, device_token_check_scope
 from metering.api.serializers import ReadingsBodySerializer
 from metering.api.throttling import DeviceTokenRateThrottle
-from metering.parsing import samples_from_csv, samples_from_json
-from metering.selectors import meter_get
+from metering.ingest.parsing import samples_from_csv, samples_from_json
+from metering.selectors.meters import meter_get
 from metering.services.ingestion import meter_readings_record
 
 CSV_BODY = {

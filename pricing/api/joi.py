@@ -19,7 +19,7 @@ from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.api.throttling import DeviceReadRateThrottle
 from metering.exceptions import NoReadingsError
 from metering.models import Meter
-from metering.selectors import meter_get, meter_samples
+from metering.selectors.meters import meter_get, meter_samples
 from pricing.comparisons import PlanCost, plan_costs_compare
 from pricing.selectors import household_price_plan, price_plan_list
 

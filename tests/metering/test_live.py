@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from metering.alerts import AlertKind, alert_list
+from grid.selectors.alerts import AlertKind, alert_list
+from grid.selectors.overview import grid_overview
 from metering.choices import BlockState, MeterKind
-from metering.live import grid_overview, household_power_now
 from metering.models import SlotBlock
+from metering.selectors.power import household_power_now
 from metering.services.rollup import slots_rollup
 from tests.households.factories import CommunityFactory, HouseholdFactory
 from tests.metering.factories import MeterFactory, feed

@@ -13,8 +13,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from metering.choices import IngestSource
-from metering.consumers.batching import ReadingsBatcher
 from metering.dsmr.datalogger import Counts, LocalStore
+from metering.ingest.batching import ReadingsBatcher
 from metering.models import (
     DsmrEquipment,
     DsmrRefusalCount,

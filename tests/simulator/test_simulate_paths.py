@@ -22,7 +22,7 @@ from kombu import Connection
 from paho.mqtt.client import Client
 from paho.mqtt.enums import CallbackAPIVersion
 
-from metering.consumers.connections import readings_exchange, readings_queue
+from metering.ingest.connections import readings_exchange, readings_queue
 from metering.models import IngestFailure, Reading
 from simulator.engine import TownRun
 from simulator.town import town_build, town_extend, town_houses

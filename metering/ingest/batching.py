@@ -17,9 +17,9 @@ from django.db import close_old_connections
 
 from core.exceptions import ApplicationError
 from metering.energy import Sample
+from metering.ingest.parsing import samples_from_json
 from metering.models import Meter
-from metering.parsing import samples_from_json
-from metering.selectors import meter_get
+from metering.selectors.meters import meter_get
 from metering.services.failures import ingest_failure_record
 from metering.services.ingestion import readings_record, readings_validate
 

@@ -1,7 +1,5 @@
-"""Reads of household and community energy: flows per bucket and autarky over a period.
-
-Everything here reads HouseholdSlots (never raw readings). Buckets follow the local calendar.
-"""
+"""Reads of a household's energy flows: per bucket of the local calendar, or as arrays of its
+slots for pricing in bulk. Everything here reads HouseholdSlots (never raw readings)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,10 +15,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncHour, TruncMonth
 
 from core.timeslots import local_zone
-from households.models import Community, Household
+from core.units import ZERO
+from households.models import Household
 from metering.models import HouseholdSlot
 
-ZERO = Decimal(0)
 FLOW_FIELDS = (
     "import_kwh",
     "export_kwh",
@@ -53,19 +51,6 @@ class FlowBucket:
     direct_solar_kwh: Decimal
     slots: int
     complete_slots: int
-
-
-@dataclass(frozen=True, slots=True)
-class Autarky:
-    """1 − Σ import / Σ consumption (clamped to 0–1), with the kWh beside it; None when
-    nothing was consumed. Self-consumption: the share of production not exported."""
-
-    ratio: float | None
-    import_kwh: Decimal
-    consumption_kwh: Decimal
-    production_kwh: Decimal
-    export_kwh: Decimal
-    self_consumption_ratio: float | None
 
 
 def household_slots(
@@ -105,58 +90,6 @@ def household_flows(
         )
         for row in rows
     ]
-
-
-def household_autarky(*, household: Household, start: datetime, end: datetime) -> Autarky:
-    sums = household_slots(household=household, start=start, end=end).aggregate(
-        imp=Sum("import_kwh"),
-        used=Sum("consumption_kwh"),
-        prod=Sum("production_kwh"),
-        exp=Sum("export_kwh"),
-    )
-    return _autarky(sums["imp"], sums["used"], sums["prod"], sums["exp"])
-
-
-def community_autarky(*, community: Community, start: datetime, end: datetime) -> Autarky:
-    """Members are netted inside each slot: one member's export covers another's import."""
-    per_slot = (
-        HouseholdSlot.objects.filter(
-            household__community=community, start__gte=start, start__lt=end
-        )
-        .values("start")
-        .annotate(
-            imp=Sum("import_kwh"),
-            exp=Sum("export_kwh"),
-            used=Sum("consumption_kwh"),
-            prod=Sum("production_kwh"),
-        )
-        .order_by()
-    )
-    return community_autarky_of(per_slot)
-
-
-def community_autarky_of(per_slot: Iterable[Mapping[str, Any]]) -> Autarky:
-    imported = exported = used = produced = ZERO
-    for row in per_slot:
-        net = (row["imp"] or ZERO) - (row["exp"] or ZERO)
-        imported += max(net, ZERO)
-        exported += max(-net, ZERO)
-        used += row["used"] or ZERO
-        produced += row["prod"] or ZERO
-    return _autarky(imported, used, produced, exported)
-
-
-def _autarky(
-    imported: Decimal | None,
-    used: Decimal | None,
-    produced: Decimal | None,
-    exported: Decimal | None,
-) -> Autarky:
-    imported, used = imported or ZERO, used or ZERO
-    produced, exported = produced or ZERO, exported or ZERO
-    ratio = None if used <= 0 else min(max(1.0 - float(imported / used), 0.0), 1.0)
-    self_use = None if produced <= 0 else min(max(1.0 - float(exported / produced), 0.0), 1.0)
-    return Autarky(ratio, imported, used, produced, exported, self_use)
 
 
 @dataclass(frozen=True, slots=True)

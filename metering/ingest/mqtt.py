@@ -18,8 +18,8 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from metering.choices import IngestSource
-from metering.consumers.batching import ReadingsBatcher, Totals
-from metering.consumers.connections import mqtt_client, mqtt_meter_id
+from metering.ingest.batching import ReadingsBatcher, Totals
+from metering.ingest.connections import mqtt_client, mqtt_meter_id
 
 logger = logging.getLogger(__name__)
 

@@ -1,13 +1,12 @@
-"""Reads of the metering domain."""
+"""Reads of meters and their readings."""
 
 from datetime import datetime
 
 from django.db.models import QuerySet
 
-from households.models import Community, Household
 from metering.energy import Sample
 from metering.exceptions import MeterNotFoundError
-from metering.models import AutarkyState, Meter, Reading
+from metering.models import Meter, Reading
 
 METER_ID_MAX = Meter._meta.get_field("meter_id").max_length or 64
 
@@ -38,12 +37,3 @@ def meter_samples(
     if end is not None:
         readings = readings.filter(time__lt=end)
     return list(readings.order_by("time").values_list("time", "power_kw"))
-
-
-def autarky_state_get(
-    *, household: Household | None = None, community: Community | None = None
-) -> AutarkyState | None:
-    """The current autarky state of a household or a community (None before it is evaluated)."""
-    if household is not None:
-        return AutarkyState.objects.filter(household=household).first()
-    return AutarkyState.objects.filter(community=community).first()

@@ -7,8 +7,8 @@ import threading
 from kombu.message import Message as KombuMessage
 
 from metering.choices import IngestSource
-from metering.consumers.batching import ReadingsBatcher, Totals
-from metering.consumers.connections import broker_connection, readings_queue
+from metering.ingest.batching import ReadingsBatcher, Totals
+from metering.ingest.connections import broker_connection, readings_queue
 
 logger = logging.getLogger(__name__)
 

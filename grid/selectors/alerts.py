@@ -6,8 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from metering.choices import BlockState
-from metering.live import LIVE_KINDS, last_readings, silent_after
 from metering.models import Meter, SlotBlock
+from metering.selectors.power import LIVE_KINDS, last_readings, silent_after
 
 
 class AlertKind(StrEnum):
