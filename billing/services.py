@@ -190,10 +190,6 @@ def invoice_mark_paid(*, invoice: Invoice) -> Invoice:
     return _settle(invoice, InvoiceState.PAID, "paid_at")
 
 
-def invoice_void(*, invoice: Invoice) -> Invoice:
-    return _settle(invoice, InvoiceState.VOID, "voided_at")
-
-
 @dataclass
 class BillingRunReport:
     month: date

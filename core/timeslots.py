@@ -45,12 +45,6 @@ def local_day_start(day: date, zone: ZoneInfo | None = None) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone or local_zone()).astimezone(UTC)
 
 
-def next_local_midnight(moment: datetime, zone: ZoneInfo | None = None) -> datetime:
-    """The first local midnight strictly after ``moment``, in UTC."""
-    zone = zone or local_zone()
-    return local_day_start(local_date(moment, zone) + timedelta(days=1), zone)
-
-
 @lru_cache(maxsize=262_144)
 def local_parts(epoch: float) -> tuple[date, int, int]:
     """(local date, weekday with Monday = 0, minute of the day) of an instant in epoch seconds.

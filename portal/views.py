@@ -28,8 +28,8 @@ from billing.selectors import (
     invoice_plan_versions,
     invoice_savings,
 )
-from core.api.query import InvalidParameterError, parse_date
-from core.exceptions import NotFoundError
+from core.api.query import parse_date
+from core.exceptions import InvalidParameterError, NotFoundError
 from core.timeslots import local_date
 from grid.selectors.alerts import alert_list
 from grid.selectors.overview import grid_overview

@@ -33,7 +33,12 @@ from django.conf import settings
 
 from core.transient import with_backoff
 from metering.energy import Sample
-from metering.ingest.connections import broker_connection, mqtt_client, readings_exchange
+from metering.ingest.connections import (
+    broker_connection,
+    mqtt_client,
+    mqtt_topic,
+    readings_exchange,
+)
 from metering.models import Meter, Reading
 from metering.services.ingestion import readings_record
 from metering.services.tokens import device_token_create, device_token_revoke
@@ -224,7 +229,7 @@ class MqttSink:
             rows = range(first, min(first + MQTT_WINDOW_MESSAGES, len(self.meters)))
             infos = [
                 self.client.publish(
-                    f"{self.prefix}/{self.meters[row].meter_id}/readings",
+                    mqtt_topic(self.prefix, self.meters[row].meter_id),
                     readings_body(times, chunk.power_kw[row].tolist()),
                     qos=1,
                 )

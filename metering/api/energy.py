@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.periods import INSTANT_SCHEMA, Period, period_from_query
-from core.api.query import InvalidParameterError, parse_id
+from core.api.query import parse_id
+from core.exceptions import InvalidParameterError
 from households.selectors import community_get_visible, household_get_visible
 from metering.api.serializers import AutarkySerializer, FlowBucketSerializer, with_period
 from metering.selectors.autarky import Autarky, community_autarky, household_autarky

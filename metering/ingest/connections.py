@@ -40,6 +40,7 @@ def mqtt_client(*, client_id: str, clean_session: bool, manual_ack: bool = False
 
 
 def mqtt_topic(prefix: str, meter_id: str) -> str:
+    """Where a meter's readings are published (``+`` for every meter, to subscribe)."""
     return f"{prefix}/{meter_id}/readings"
 
 

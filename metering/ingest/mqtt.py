@@ -19,7 +19,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 
 from metering.choices import IngestSource
 from metering.ingest.batching import ReadingsBatcher, Totals
-from metering.ingest.connections import mqtt_client, mqtt_meter_id
+from metering.ingest.connections import mqtt_client, mqtt_meter_id, mqtt_topic
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,9 @@ def mqtt_consume(
             logger.warning("MQTT connection refused: %s", reason)
             return
         session[0] += 1
-        client.subscribe(f"{prefix}/+/readings", qos=1)
-        logger.info("consuming readings from %s/+/readings", prefix)
+        topic = mqtt_topic(prefix, "+")
+        client.subscribe(topic, qos=1)
+        logger.info("consuming readings from %s", topic)
 
     def on_disconnect(
         _client: Client, _data: Any, _flags: DisconnectFlags, reason: ReasonCode, _p: Any

@@ -11,10 +11,8 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-import orjson
-
+from core.api.parsing import json_body
 from metering.energy import Sample
 from metering.exceptions import InvalidReadingError
 
@@ -44,12 +42,7 @@ def parse_time(value: object, where: str) -> datetime:
 
 def samples_from_json(body: bytes) -> list[Sample]:
     """Samples of a ``{"readings": [{"time": ..., "power_kw": ...}, ...]}`` body."""
-    try:
-        document: Any = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidReadingError(
-            f"The body is not valid JSON: {exc}.", code="malformed_json"
-        ) from None
+    document = json_body(body)
     if not isinstance(document, dict) or not isinstance(document.get("readings"), list):
         raise _invalid("readings", "must be a list of {time, power_kw} objects")
     samples: list[Sample] = []

@@ -53,7 +53,3 @@ class DeviceToken(BaseModel):
     @override
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None

@@ -11,12 +11,10 @@ from django.db.models import QuerySet, Sum
 from django.db.models.functions import ExtractHour
 
 from core.api.periods import Period
-from core.timeslots import SLOT, local_zone
+from core.timeslots import SLOTS_PER_HOUR, local_zone
+from core.units import ZERO
 from households.models import Community, Household
 from metering.models import HouseholdSlot
-
-ZERO = Decimal(0)
-SLOTS_PER_HOUR = Decimal(3600) / Decimal(int(SLOT.total_seconds()))
 
 
 @dataclass
