@@ -11,6 +11,7 @@ from django.db.models import QuerySet, Sum
 from django.db.models.functions import ExtractHour
 
 from core.api.periods import Period
+from core.snapshots import read_snapshot
 from core.timeslots import SLOTS_PER_HOUR, local_zone
 from core.units import ZERO
 from households.models import Community, Household
@@ -36,6 +37,13 @@ class UsageOverview:
 
 
 def usage_overview(*, period: Period, community: Community | None = None) -> UsageOverview:
+    """Per community and household over ``period``; its queries share one snapshot, so the
+    communities' totals are their households' sums even while slots are being written."""
+    with read_snapshot():
+        return _overview(period, community)
+
+
+def _overview(period: Period, community: Community | None) -> UsageOverview:
     slots = HouseholdSlot.objects.filter(start__gte=period.start, start__lt=period.end)
     if community is not None:
         slots = slots.filter(household__community=community)

@@ -1,6 +1,6 @@
 """`make run` as a new user starts it, watched from outside: a fresh clone, the embedded default
 (no DATABASE_URL, REDIS_URL), its own port; what it serves over HTTP and what its database
-holds. Used by the end-to-end tests and by `make bench-demo`."""
+holds. Used by `make scenarios`, the end-to-end tests and `make bench-demo`."""
 
 import contextlib
 import http.cookiejar
@@ -21,7 +21,7 @@ import psycopg
 from config.embedded import postgres_database
 from demo.world import DEMO_PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 HISTORY_MONTHS = 12
 CLEARED = {"DATABASE_URL", "REDIS_URL", "REDIS_CACHE_URL", "DJANGO_SETTINGS_MODULE"}
 CLEARED |= {"SMARTRIX_VAR_DIR", "SMARTRIX_TEST_VAR_DIR", "PYTEST_ADDOPTS"}
