@@ -49,7 +49,7 @@ STORIES = [
     Story(17, "Charles trades a virtual power plant", not_built="VPP"),
     Story(18, "Charles sells data to partners, privately", not_built="Data products"),
     Story(19, "Nikola adapts to plants of limited capacity", not_built="Real-time balance"),
-    Story(20, "Pierre & Marie are told of an autarky change", not_built="Portal (demo data)"),
+    Story(20, "Pierre & Marie are told of an autarky change", households.story_20_notified),
     Story(21, "Charles is alerted of a malfunction", not_built="Alerts"),
 ]
 
@@ -103,7 +103,11 @@ def main() -> int:
     var = ROOT / "var" / "scenarios"
     shutil.rmtree(var, ignore_errors=True)
     var.mkdir(parents=True)
-    stack = Stack(ROOT, user_env(), var=var)
+    thresholds = {
+        "AUTARKY_ENTER": str(households.AUTARKY_ENTER),
+        "AUTARKY_LEAVE": str(households.AUTARKY_LEAVE),
+    }
+    stack = Stack(ROOT, user_env(**thresholds), var=var)
     print(f"Starting the platform (make run) on port {stack.port}, state under {var} …")
     started = time.monotonic()
     stack.start()

@@ -9,6 +9,10 @@ from scenarios.narration import Client, Narrator, local_today
 
 HISTORY_MONTHS = 12
 SETTLE_TIMEOUT_S = 900.0
+# The scenarios' town runs with these thresholds (__main__ starts it so): the demo's homes with
+# panels (Pierre & Marie: about 25% self-sufficient in the darkest weeks) cross them.
+AUTARKY_ENTER = 0.10
+AUTARKY_LEAVE = 0.05
 
 
 def pierre(narrator: Narrator) -> tuple[Client, int]:
@@ -121,3 +125,48 @@ def story_13_estimate(narrator: Narrator) -> None:
         f"({estimate['low']:.2f}–{estimate['high']:.2f})",
     )
     narrator.check(estimate["so_far"] <= estimate["projected_total"], "so far ≤ projected")
+
+
+def story_20_notified(narrator: Narrator) -> None:
+    """Pierre & Marie are notified when their autarky state changes."""
+    narrator.say(
+        f"this town's company set the autarky threshold at {AUTARKY_ENTER:.0%} "
+        f"(left again below {AUTARKY_LEAVE:.0%}): homes with panels cross it"
+    )
+    client, household = pierre(narrator)
+    manage(narrator, "autarky_evaluate")  # what beat runs every 15 minutes, run now
+    state = narrator.rows(
+        "their autarky state",
+        "SELECT level, round(ratio::numeric, 3), transitions FROM metering_autarkystate "
+        "WHERE household_id = %s",
+        household,
+    )
+    narrator.check(bool(state) and state[0][2] >= 1, "their home's state changed at least once")
+    inbox = client.get("/api/v1/notifications/", show="results")
+    autarky = [n for n in inbox["results"] if n["kind"] == "autarky"]
+    home = [n for n in autarky if n["title"].startswith("Your home")]
+    narrator.check(len(home) == state[0][2], "one notification per change of their home, no more")
+    for note in autarky:
+        narrator.say(f"“{note['title']}”")
+    narrator.check(
+        all(n["household"] == household for n in inbox["results"]), "only about their own home"
+    )
+    narrator.say(home[0]["body"])
+    marie = Client(narrator, narrator.stack.session("marie"), "Marie")
+    narrator.step("Marie", "logs in to the portal")
+    hers = marie.get("/api/v1/notifications/", show="count")
+    narrator.check(
+        [n["title"] for n in hers["results"] if n["kind"] == "autarky"]
+        == [n["title"] for n in autarky],
+        "Marie, who shares the home, is told the same",
+    )
+
+    def emailed() -> bool:
+        return not narrator.stack.count(
+            "SELECT count(*) FROM households_notification WHERE household_id = %s "
+            "AND kind = 'autarky' AND emailed_at IS NULL",
+            household,
+        )
+
+    narrator.step("the worker", "e-mails each new notification once, after its commit")
+    narrator.wait("every notification e-mailed", emailed, 120)
