@@ -40,7 +40,7 @@ def highs_run(
     threads: int,
     mip_rel_gap: float = MIP_REL_GAP,
 ) -> Run:
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's __init__ is unannotated
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", threads)
     h.setOptionValue("mip_rel_gap", mip_rel_gap)
