@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 SMARTRIX_PORT ?= 8020
 export SMARTRIX_PORT
 
-.PHONY: help install install-dev run test scenarios lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing bench-demo clean
+.PHONY: help install install-dev run test scenarios lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing bench-demo bench-grid clean
 
 help:
 	@echo "make run    set up and start the live PowerDale demo on http://127.0.0.1:$(SMARTRIX_PORT)/"
@@ -102,6 +102,10 @@ bench-sim: install-dev
 
 bench-billing: install-dev
 	$(call bench,billing)
+
+# The night's planner through `manage.py grid_plan`: no database.
+bench-grid: install-dev
+	$(BIN)/python -m bench.grid
 
 # `make run` from a fresh clone until the demo's year is settled (slots and invoices).
 bench-demo: install-dev

@@ -1,0 +1,56 @@
+"""The plan in `smartrix-grid-plan/1` (../shared/grid/FORMAT.md), and what it costs."""
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grid.planning.instance import FloatArray, Instance
+from grid.planning.solve import PlanResult
+
+PLAN_FORMAT = "smartrix-grid-plan/1"
+
+
+def plan_to_dict(inst: Instance, result: PlanResult) -> dict[str, Any]:
+    """EVs as their window's slice (FORMAT.md's {start_slot, kw}), batteries as full lists;
+    floats at full precision."""
+    evs = {
+        ev_id: {
+            "start_slot": int(arrival),
+            "kw": result.ev_power[i, arrival:departure].tolist(),
+        }
+        for i, (ev_id, arrival, departure) in enumerate(
+            zip(inst.ev_ids, inst.ev_arrival, inst.ev_departure, strict=True)
+        )
+    }
+    batteries = {b: result.battery_power[i].tolist() for i, b in enumerate(inst.battery_ids)}
+    return {"format": PLAN_FORMAT, "instance": inst.name, "evs": evs, "batteries": batteries}
+
+
+def plan_write(path: Path, inst: Instance, result: PlanResult) -> None:
+    """Writes the plan, gzip'd when the name ends in .gz."""
+    text = json.dumps(plan_to_dict(inst, result), separators=(",", ":"))
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
+            fh.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def plan_cost(inst: Instance, result: PlanResult) -> float:
+    """bill(N) - bill(B), FORMAT.md's cost of the flexible energy (EUR)."""
+    base = inst.base_load.sum(axis=0)
+    net = base + result.ev_power.sum(axis=0) + result.battery_power.sum(axis=0)
+    return _bill(inst, net) - _bill(inst, base)
+
+
+def _bill(inst: Instance, net: FloatArray) -> float:
+    bought = inst.prices * np.maximum(net, 0.0) - inst.feed_in * np.maximum(-net, 0.0)
+    return float(inst.dt * bought.sum())
+
+
+def plan_delivered(inst: Instance, result: PlanResult) -> float:
+    """kWh reaching the cars."""
+    return float((result.ev_power.sum(axis=1) * inst.dt * inst.ev_efficiency).sum())
