@@ -12,12 +12,13 @@ UV_VERSION := 0.13.9
 SMARTRIX_PORT ?= 8020
 export SMARTRIX_PORT
 
-.PHONY: help install install-dev run test lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing bench-demo clean
+.PHONY: help install install-dev run test scenarios lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing bench-demo clean
 
 help:
 	@echo "make run    set up and start the live PowerDale demo on http://127.0.0.1:$(SMARTRIX_PORT)/"
 	@echo "make test   set up and run the whole test suite (embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL)"
 	@echo "make check  lint, format check and type check"
+	@echo "make scenarios [STORY=N]  the user stories, narrated, against the live stack"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 is needed: install python3.12 and try again." >&2; exit 1; }
@@ -58,9 +59,15 @@ test: install-dev
 	trap "$$stop" EXIT; \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Every user story's acceptance scenario against the live stack (make run in var/scenarios/, on a
+# port of its own); STORY=N runs one.
+scenarios: install-dev
+	$(BIN)/python -m scenarios $(if $(STORY),--story $(STORY))
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install-dev
 	$(BIN)/mypy .

@@ -18,7 +18,7 @@ TIMEOUT_S = 1800.0
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from tests.e2e.stack import HISTORY_MONTHS, Stack, fresh_clone
+    from scenarios.stack import HISTORY_MONTHS, Stack, fresh_clone
 
     with tempfile.TemporaryDirectory(prefix="smartrix-bench-demo-") as folder:
         clone = fresh_clone(Path(folder) / "smartrix")

@@ -46,8 +46,8 @@ def wait_stored(first: datetime, days: int, expected: int, timeout: float = 600)
 
 
 def bench_models(town, steps: int) -> Row:  # type: ignore[no-untyped-def]
-    from metering.simulation.engine import TownRun
-    from metering.simulation.services import CHUNK_READINGS
+    from simulator.engine import TownRun
+    from simulator.services import CHUNK_READINGS
 
     run = TownRun(town, start_s=int(DAY0.timestamp()), interval_s=INTERVAL)
     per_chunk = max(1, CHUNK_READINGS // len(town.meters))
@@ -70,9 +70,9 @@ def bench_service(town, steps: int) -> list[Row]:  # type: ignore[no-untyped-def
     from django.db import connection
 
     from metering.services.ingestion import readings_record
-    from metering.simulation.delivery import ServiceSink, chunk_datetimes
-    from metering.simulation.engine import TownRun
-    from metering.simulation.services import town_simulate
+    from simulator.delivery import ServiceSink, chunk_datetimes
+    from simulator.engine import TownRun
+    from simulator.services import town_simulate
 
     start = int(DAY0.timestamp())
     run = TownRun(town, start_s=start, interval_s=INTERVAL)
@@ -183,7 +183,7 @@ def bench_api(env: dict[str, str], town, households: int, day: int) -> Row:  # t
 def bench_broker(env: dict[str, str], town, households: int, day: int, url: str, name: str) -> Row:  # type: ignore[no-untyped-def]
     from kombu import Connection
 
-    from metering.consumers.connections import readings_exchange, readings_queue
+    from metering.ingest.connections import readings_exchange, readings_queue
 
     exchange, queue = f"bench-{uuid.uuid4().hex}", f"bench-{uuid.uuid4().hex}"
     with Connection(url) as conn:
@@ -242,7 +242,7 @@ def main() -> None:
     args = parser.parse_args()
     households = 100 if args.quick else 1000
     env = setup_django()
-    from metering.simulation.town import town_build, town_extend, town_houses
+    from simulator.town import town_build, town_extend, town_houses
 
     town_extend(households=households)
     town = town_build(town_houses(households=households), seed=1)

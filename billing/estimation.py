@@ -9,7 +9,7 @@ import numpy as np
 
 from core.timeslots import SLOT, local_day_start, local_parts
 from households.models import Household
-from metering.flows import household_slot_arrays
+from metering.selectors.flows import household_slot_arrays
 from pricing.cost_engine import SlotSeries
 
 PROFILE_DAYS = 28

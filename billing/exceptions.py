@@ -1,4 +1,4 @@
-from core.exceptions import ApplicationError, ConflictError
+from core.exceptions import ApplicationError, ConflictError, NotFoundError
 
 
 class InvoiceImmutableError(ConflictError):
@@ -10,3 +10,7 @@ class InvoiceImmutableError(ConflictError):
 class InvoiceStateError(ApplicationError):
     code = "invoice_state"
     http_status = 409
+
+
+class InvoiceNotFoundError(NotFoundError):
+    """Also what a household gets for another household's invoice (the same 404)."""

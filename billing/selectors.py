@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from billing.choices import InvoiceState
+from billing.exceptions import InvoiceNotFoundError
 from billing.models import Invoice
-from core.exceptions import NotFoundError
 from households.models import Household
 from households.selectors import User, household_list_visible_to
 from pricing.models import PlanVersion
@@ -42,7 +42,7 @@ def invoice_get_of_household(*, user: User, household: Household, invoice_id: in
     invoice = invoice_list_of_household(user=user, household=household).filter(pk=invoice_id)
     found = invoice.prefetch_related("lines__plan_version").first()
     if found is None:
-        raise NotFoundError("No such invoice.", code="not_found")
+        raise InvoiceNotFoundError("No such invoice.")
     return found
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,6 +32,9 @@ from pricing.selectors import household_price_plan, price_plan_list
 
 logger = logging.getLogger(__name__)
 PDF_CHUNK = 100
+# Sent by name: billing.tasks runs these services, so importing the task here would close an
+# import cycle.
+PDF_RENDER_TASK = "billing.invoice_documents_render"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,10 +188,6 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
 
 def invoice_mark_paid(*, invoice: Invoice) -> Invoice:
     return _settle(invoice, InvoiceState.PAID, "paid_at")
-
-
-def invoice_void(*, invoice: Invoice) -> Invoice:
-    return _settle(invoice, InvoiceState.VOID, "voided_at")
 
 
 @dataclass
@@ -366,7 +366,7 @@ def _registers(
     household: Household, first_day: date, end_day: date
 ) -> tuple[Decimal | None, Decimal | None]:
     """The grid meter's import register at the month's start and end, where it has one."""
-    from metering.dsmr.models import DsmrRegister
+    from metering.models import DsmrRegister
 
     registers = DsmrRegister.objects.filter(meter__household=household)
     values = []
@@ -382,8 +382,6 @@ def _registers(
 
 
 def _render_later(invoice_ids: list[int]) -> None:
-    from billing.tasks import invoice_documents_render as invoice_documents_render_task
-
     # A chunk a task: one broker message per invoice would cost more than issuing it.
     for first in range(0, len(invoice_ids), PDF_CHUNK):
-        invoice_documents_render_task.delay(invoice_ids[first : first + PDF_CHUNK])
+        current_app.send_task(PDF_RENDER_TASK, args=[invoice_ids[first : first + PDF_CHUNK]])

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from celery import shared_task
 
+from billing.services import PDF_RENDER_TASK
 from core.transient import TASK_RETRY
 
 
@@ -20,7 +21,7 @@ def billing_run(month: str | None = None) -> None:
     billing_run_service(month=chosen)
 
 
-@shared_task(name="billing.invoice_documents_render", ignore_result=True, **TASK_RETRY)
+@shared_task(name=PDF_RENDER_TASK, ignore_result=True, **TASK_RETRY)
 def invoice_documents_render(invoice_ids: list[int]) -> None:
     """Renders the PDFs of issued invoices that have none yet (safe to run twice)."""
     from billing.documents import invoice_document_get_or_render

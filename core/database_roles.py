@@ -13,14 +13,10 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from core.exceptions import ApplicationError
+from core.exceptions import DatabaseRoleError
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 SCHEMA = "public"
-
-
-class DatabaseRoleError(ApplicationError):
-    code = "database_role"
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,34 @@ class NotFoundError(ApplicationError):
     http_status = 404
 
 
+class MalformedJsonError(ApplicationError):
+    code = "malformed_json"
+
+
+class BodyTooLargeError(ApplicationError):
+    code = "body_too_large"
+    http_status = 413
+
+
+class UnsupportedMediaTypeError(ApplicationError):
+    code = "unsupported_media_type"
+    http_status = 415
+
+
 class ConflictError(ApplicationError):
     code = "conflict"
     http_status = 409
+
+
+class InvalidParameterError(ApplicationError):
+    code = "invalid_parameter"
+
+
+class InvalidPeriodError(InvalidParameterError):
+    """Each bound parses, but together they are no period the endpoint answers for."""
+
+    code = "invalid_period"
+
+
+class DatabaseRoleError(ApplicationError):
+    code = "database_role"

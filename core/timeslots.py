@@ -5,6 +5,7 @@ A slot is the interval [start, start + 15 min) aligned on the quarter hour. Cale
 """
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from django.conf import settings
 
 SLOT = timedelta(minutes=15)
 _SLOT_SECONDS = int(SLOT.total_seconds())
+SLOTS_PER_HOUR = Decimal(3600) / Decimal(_SLOT_SECONDS)  # kWh in a slot × this = average kW
 
 
 def local_zone() -> ZoneInfo:
@@ -30,9 +32,8 @@ def slot_start(moment: datetime) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % _SLOT_SECONDS, tz=UTC)
 
 
-def next_slot_boundary(moment: datetime) -> datetime:
-    """The first slot boundary strictly after ``moment``."""
-    return slot_start(moment) + SLOT
+def utc_day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def local_date(moment: datetime, zone: ZoneInfo | None = None) -> date:
@@ -42,12 +43,6 @@ def local_date(moment: datetime, zone: ZoneInfo | None = None) -> date:
 def local_day_start(day: date, zone: ZoneInfo | None = None) -> datetime:
     """Local midnight of ``day`` as a UTC datetime."""
     return datetime.combine(day, time.min, tzinfo=zone or local_zone()).astimezone(UTC)
-
-
-def next_local_midnight(moment: datetime, zone: ZoneInfo | None = None) -> datetime:
-    """The first local midnight strictly after ``moment``, in UTC."""
-    zone = zone or local_zone()
-    return local_day_start(local_date(moment, zone) + timedelta(days=1), zone)
 
 
 @lru_cache(maxsize=262_144)

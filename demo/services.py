@@ -25,10 +25,6 @@ from demo.world import (
 from households.models import Community, Household, Membership
 from metering.choices import MeterKind
 from metering.models import Meter, Reading
-from metering.simulation.delivery import ServiceSink
-from metering.simulation.engine import TownRun
-from metering.simulation.services import town_simulate
-from metering.simulation.town import town_build, town_houses
 from pricing.models import (
     PlanVersion,
     PricePlan,
@@ -37,6 +33,10 @@ from pricing.models import (
     Supplier,
     WeekdayMultiplier,
 )
+from simulator.delivery import ServiceSink
+from simulator.engine import TownRun
+from simulator.services import town_simulate
+from simulator.town import town_build, town_houses
 
 # The town's history: a year of 15-minute readings from the simulator, ending at load time.
 HISTORY_DAYS = 365

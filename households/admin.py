@@ -1,6 +1,7 @@
-from typing import override
+from typing import Any, override
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.http import HttpRequest
 
 from households.models import (
@@ -15,6 +16,14 @@ from households.models import (
     PartnerToken,
     SolarArray,
 )
+
+# Higher apps (metering, pricing) show their rows on the household page without households
+# importing them: each hands its inline to `household_inline_contribute` from its admin module.
+_contributed_inlines: list[type[InlineModelAdmin[Any, Household]]] = []
+
+
+def household_inline_contribute(inline: type[InlineModelAdmin[Any, Household]]) -> None:
+    _contributed_inlines.append(inline)
 
 
 class HouseholdInline(admin.TabularInline[Household, Community]):
@@ -48,9 +57,13 @@ class HouseholdAdmin(admin.ModelAdmin[Household]):
     list_filter = ["community"]
     search_fields = ["name", "address", "memberships__user__username"]
     list_select_related = ["community"]
-    # Higher apps (metering, pricing) append their own inlines in their admin modules, so the
-    # household page shows meters and plan without households importing them.
     inlines = [MembershipInline]
+
+    @override
+    def get_inlines(
+        self, request: HttpRequest, obj: Household | None
+    ) -> list[type[InlineModelAdmin[Any, Any]]]:
+        return [*self.inlines, *_contributed_inlines]
 
 
 @admin.register(Membership)

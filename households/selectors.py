@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from core.exceptions import NotFoundError
+from households.exceptions import CommunityNotFoundError, HouseholdNotFoundError
 from households.models import Community, Household, Notification
 
 User = AbstractBaseUser | AnonymousUser
@@ -23,7 +23,7 @@ def household_get_visible(*, user: User, household_id: int) -> Household:
     """The household if the user may see it; otherwise 404, exactly as if it did not exist."""
     household = household_list_visible_to(user=user).filter(pk=household_id).first()
     if household is None:
-        raise NotFoundError("No such household.", code="not_found")
+        raise HouseholdNotFoundError("No such household.")
     return household
 
 
@@ -36,7 +36,7 @@ def community_get_visible(*, user: User, community_id: int) -> Community:
         communities = communities.filter(households__memberships__user_id=int(user.pk))
     community = communities.filter(pk=community_id).distinct().first()
     if community is None:
-        raise NotFoundError("No such community.", code="not_found")
+        raise CommunityNotFoundError("No such community.")
     return community
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,6 +16,9 @@ from households.models import Household, Notification
 # (news of a week ago is no longer worth an e-mail).
 EMAIL_PENDING_AFTER = timedelta(minutes=5)
 EMAIL_PENDING_FOR = timedelta(days=7)
+# Sent by name: households.tasks runs these services, so importing the task here would close an
+# import cycle.
+NOTIFICATION_EMAIL_TASK = "households.notification_email"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +52,7 @@ def household_notify(*, household: Household, message: NotificationMessage) -> l
 
 
 def _email_later(notification_id: int) -> None:
-    from households.tasks import notification_email as notification_email_task
-
-    notification_email_task.delay(notification_id)
+    current_app.send_task(NOTIFICATION_EMAIL_TASK, args=[notification_id])
 
 
 def notification_email(*, notification: Notification) -> bool:

@@ -3,9 +3,10 @@
 from celery import shared_task
 
 from core.transient import TASK_RETRY
+from households.services import NOTIFICATION_EMAIL_TASK
 
 
-@shared_task(name="households.notification_email", ignore_result=True, **TASK_RETRY)
+@shared_task(name=NOTIFICATION_EMAIL_TASK, ignore_result=True, **TASK_RETRY)
 def notification_email(notification_id: int) -> None:
     from households.models import Notification
     from households.services import notification_email as notification_email_service

@@ -10,10 +10,11 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from households.admin import HouseholdAdmin
+from households.admin import household_inline_contribute
 from households.models import Household
+from metering.dsmr.admin import DsmrEquipmentInline, DsmrRefusalInline
 from metering.models import DeviceToken, IngestFailure, Meter
-from metering.selectors import meter_reading_list
+from metering.selectors.meters import meter_reading_list
 from metering.services.tokens import device_token_create, device_token_revoke
 
 READINGS_PER_PAGE = 200
@@ -26,8 +27,7 @@ class MeterInline(admin.TabularInline[Meter, Household]):
     show_change_link = True
 
 
-# Households sit below metering, so metering contributes its inline to the household page.
-HouseholdAdmin.inlines = [*HouseholdAdmin.inlines, MeterInline]
+household_inline_contribute(MeterInline)
 
 
 @admin.register(Meter)
@@ -39,6 +39,7 @@ class MeterAdmin(admin.ModelAdmin[Meter]):
     autocomplete_fields = ["household"]
     readonly_fields = ["readings_link"]
     actions = ["create_tokens"]
+    inlines = [DsmrEquipmentInline, DsmrRefusalInline]
 
     @admin.action(description="Create a device token for each selected meter")
     def create_tokens(self, request: HttpRequest, queryset: QuerySet[Meter]) -> None:
@@ -123,6 +124,3 @@ class IngestFailureAdmin(admin.ModelAdmin[IngestFailure]):
     @override
     def has_change_permission(self, request: HttpRequest, obj: IngestFailure | None = None) -> bool:
         return False
-
-
-import metering.dsmr.admin  # noqa: E402,F401 - registers the DSMR admin

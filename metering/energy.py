@@ -128,15 +128,6 @@ def samples_as_arrays(samples: Iterable[Sample]) -> tuple[Floats, Floats]:
     return times, powers
 
 
-def energy_kwh(samples: Iterable[Sample]) -> float:
-    """Net energy in kWh of the samples (positive minus negative)."""
-    times, powers = samples_as_arrays(samples)
-    if len(times) < 2:
-        return 0.0
-    whole = energy_by_bucket(times, powers, np.array([times[0], times[-1] + 1.0]))
-    return float(whole.positive_kwh.sum() - whole.negative_kwh.sum())
-
-
 def _positive_negative(start: Floats, end: Floats, seconds: Floats) -> tuple[Floats, Floats]:
     """Exact integrals of max(p, 0) and max(-p, 0) over linear pieces from start to end."""
     hours = seconds / 3600.0

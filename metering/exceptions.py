@@ -26,3 +26,13 @@ class ConflictingReadingError(ConflictError):
     """A sample repeats a stored (meter, time) with a different value."""
 
     code = "conflicting_reading"
+
+
+class NoMetersError(ApplicationError):
+    code = "no_meters"
+
+
+class MeterTokenScopeError(ApplicationError):
+    """A meter token lists exactly one meter; a gateway token lists several."""
+
+    code = "meter_token_scope"

@@ -15,7 +15,7 @@ def slots_rollup() -> None:
 
 @shared_task(name="metering.readings_prune", ignore_result=True, **TASK_RETRY)
 def readings_prune() -> None:
-    from metering.services.rollup import readings_prune as readings_prune_service
+    from metering.services.retention import readings_prune as readings_prune_service
 
     readings_prune_service()
 

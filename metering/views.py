@@ -8,10 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.api.periods import Period, period_from_query
-from core.api.query import InvalidParameterError, parse_id
+from core.api.query import parse_id
+from core.exceptions import InvalidParameterError
 from core.timeslots import local_date, local_day_start
 from households.models import Community
-from metering.usage import usage_overview
+from metering.selectors.usage import usage_overview
 
 DEFAULT_DAYS = 30
 

@@ -6,15 +6,14 @@ from datetime import date, datetime, timedelta
 
 from core.timeslots import SLOT, local_date, local_day_start, local_zone
 from households.models import Household
-from metering.flows import (
+from metering.models import AutarkyState
+from metering.selectors.autarky import (
     Autarky,
-    Resolution,
+    autarky_state_get,
     community_autarky,
     household_autarky,
-    household_flows,
 )
-from metering.models import AutarkyState
-from metering.selectors import autarky_state_get
+from metering.selectors.flows import Resolution, household_flows
 from pricing.daily_totals import DailyTotals, household_daily_totals
 
 DAY = timedelta(days=1)

@@ -28,9 +28,11 @@ from billing.selectors import (
     invoice_plan_versions,
     invoice_savings,
 )
-from core.api.query import InvalidParameterError, parse_date
-from core.exceptions import NotFoundError
+from core.api.query import parse_date
+from core.exceptions import InvalidParameterError, NotFoundError
 from core.timeslots import local_date
+from grid.selectors.alerts import alert_list
+from grid.selectors.overview import grid_overview
 from households.models import Household
 from households.selectors import (
     household_get_visible,
@@ -38,8 +40,7 @@ from households.selectors import (
     notification_list,
 )
 from households.services import notification_mark_read, notifications_mark_all_read
-from metering.alerts import alert_list
-from metering.live import grid_overview, household_power_now
+from metering.selectors.power import household_power_now
 from portal.dashboard import CONSUMPTION, SOLAR, household_dashboard
 
 View = Callable[..., HttpResponse]

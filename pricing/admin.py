@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.timeslots import local_date
-from households.admin import HouseholdAdmin
+from households.admin import household_inline_contribute
 from households.models import Household
 from pricing.models import (
     PlanVersion,
@@ -23,8 +23,7 @@ class SubscriptionInline(admin.TabularInline[Subscription, Household]):
     extra = 0
 
 
-# Households sit below pricing, so pricing contributes the plan inline to the household page.
-HouseholdAdmin.inlines = [*HouseholdAdmin.inlines, SubscriptionInline]
+household_inline_contribute(SubscriptionInline)
 
 
 class PricePlanInline(admin.TabularInline[PricePlan, Supplier]):

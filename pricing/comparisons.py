@@ -11,7 +11,7 @@ import numpy as np
 from core.timeslots import SLOT, local_date, local_day_start, local_zone, slot_start
 from households.models import Household
 from metering.energy import Sample, energy_by_bucket, samples_as_arrays
-from metering.flows import household_slot_arrays
+from metering.selectors.flows import household_slot_arrays
 from pricing.cost_engine import COMPARISON_QUANTUM, Bill, SlotSeries, Tariff, bill
 from pricing.models import PricePlan
 

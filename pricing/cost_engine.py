@@ -25,7 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from core.timeslots import SLOT, local_parts, month_start, next_month
+from core.timeslots import SLOTS_PER_HOUR, local_parts, month_start, next_month
+from core.units import ZERO
 from metering.energy import Floats, Ints
 from pricing.choices import LineKind, Weekday
 from pricing.models import PlanVersion, PricePlan
@@ -36,8 +37,6 @@ COMPARISON_QUANTUM = Decimal("0.0001")
 KWH = Decimal("0.000001")
 KW = Decimal("0.001")
 PRICE = Decimal("0.000001")
-SLOTS_PER_HOUR = Decimal(3600) / Decimal(int(SLOT.total_seconds()))
-ZERO = Decimal(0)
 CLASSIFIED_KEPT = 64
 # A price: (version index, band, weekday multiplier, unit price).
 PriceKey = tuple[int, str, Decimal, Decimal]

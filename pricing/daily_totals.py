@@ -8,13 +8,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from core.timeslots import local_day_start
+from core.units import ZERO
 from households.models import Household
-from metering.flows import Resolution, household_flows
+from metering.selectors.flows import Resolution, household_flows
 from pricing.comparisons import household_slot_series
 from pricing.cost_engine import Tariff, bill
 from pricing.selectors import household_price_plan
-
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)

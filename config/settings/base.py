@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "billing",
     "grid",
     "portal",
+    "simulator",
     "demo",
 ]
 

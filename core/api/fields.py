@@ -15,3 +15,8 @@ from rest_framework import serializers
 class LocalTimeField(serializers.TimeField):
     """A time of day in the local zone. OpenAPI's ``time`` format is RFC 3339's full-time,
     which needs an offset; a band's 07:00 has none (it is 07:00 on every local day)."""
+
+
+def kwh() -> serializers.DecimalField:
+    """kWh as a JSON number with 6 decimals."""
+    return serializers.DecimalField(max_digits=16, decimal_places=6, coerce_to_string=False)

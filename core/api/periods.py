@@ -8,19 +8,14 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from core.api.query import InvalidParameterError, parse_date, parse_instant
+from core.api.query import parse_date, parse_instant
+from core.exceptions import InvalidPeriodError
 from core.timeslots import local_date, local_day_start
 
 # What parse_instant reads, for the OpenAPI schema of ``from``/``to`` query parameters.
 INSTANT_SCHEMA = {
     "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
 }
-
-
-class InvalidPeriodError(InvalidParameterError):
-    """Each bound parses, but together they are no period the endpoint answers for."""
-
-    code = "invalid_period"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,17 +9,13 @@ year 1 and 9999, where it overflows.
 
 from datetime import UTC, date, datetime, time
 
-from core.exceptions import ApplicationError
+from core.exceptions import InvalidParameterError
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 _FIRST_INSTANT = datetime.combine(FIRST_DAY, time.min, tzinfo=UTC)
 _LAST_INSTANT = datetime.combine(LAST_DAY, time.max, tzinfo=UTC)
 MAX_ID = 2**63 - 1  # a bigint primary key
-
-
-class InvalidParameterError(ApplicationError):
-    code = "invalid_parameter"
 
 
 def _invalid(name: str, problem: str) -> InvalidParameterError:

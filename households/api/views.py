@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import DefaultPagination
-from core.exceptions import NotFoundError
+from households.exceptions import NotificationNotFoundError
 from households.models import Notification
 from households.selectors import notification_list
 from households.services import notification_mark_read, notifications_mark_all_read
@@ -72,7 +72,7 @@ class NotificationReadApi(APIView):
     def post(self, request: Request, notification_id: int) -> Response:
         notification = notification_list(user=request.user).filter(pk=notification_id).first()
         if notification is None:
-            raise NotFoundError("No such notification.")
+            raise NotificationNotFoundError("No such notification.")
         return Response(
             NotificationSerializer(notification_mark_read(notification=notification)).data
         )

@@ -14,19 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.periods import INSTANT_SCHEMA, Period, period_from_query
-from core.api.query import InvalidParameterError, parse_id
+from core.api.query import parse_id
+from core.exceptions import InvalidParameterError
 from households.selectors import community_get_visible, household_get_visible
 from metering.api.serializers import AutarkySerializer, FlowBucketSerializer, with_period
-from metering.flows import (
-    FLOW_FIELDS,
-    Autarky,
-    FlowBucket,
-    Resolution,
-    community_autarky,
-    household_autarky,
-    household_flows,
-)
-from metering.usage import usage_overview
+from metering.selectors.autarky import Autarky, community_autarky, household_autarky
+from metering.selectors.flows import FLOW_FIELDS, FlowBucket, Resolution, household_flows
+from metering.selectors.usage import usage_overview
 
 # How long a period each resolution may span (days): keeps every answer small.
 MAX_DAYS = {Resolution.SLOT: 31, Resolution.HOUR: 366, Resolution.DAY: 3660, Resolution.MONTH: 3660}

@@ -8,20 +8,20 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.parsing import json_body
+from core.api.parsing import json_body, request_body
 from core.api.schema import error_response
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.api.throttling import DeviceReadRateThrottle, DeviceTokenRateThrottle
-from metering.api.views import request_body
 from metering.exceptions import InvalidReadingError, NoReadingsError
-from metering.selectors import meter_get, meter_reading_list
+from metering.selectors.meters import meter_get, meter_reading_list
 from metering.services.ingestion import Sample, meter_readings_record_by_id
 
 
@@ -98,7 +98,7 @@ class JoiReadingStoreApi(APIView):
         summary="Store readings of a smart meter (JOI shape)",
     )
     def post(self, request: Request) -> Response:
-        body = json_body(request_body(request))
+        body = json_body(request_body(request, limit=settings.METERING_MAX_BODY_BYTES))
         meter_id, samples = joi_readings_parse(body)
         joi_check_meter(request, meter_id)
         if samples:

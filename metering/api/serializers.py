@@ -3,12 +3,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from metering.flows import Autarky, FlowBucket
-
-
-def kwh() -> serializers.DecimalField:
-    """kWh as a JSON number with 6 decimals."""
-    return serializers.DecimalField(max_digits=16, decimal_places=6, coerce_to_string=False)
+from core.api.fields import kwh
+from metering.selectors.autarky import Autarky
+from metering.selectors.flows import FlowBucket
 
 
 class FlowBucketSerializer(serializers.Serializer[FlowBucket]):
@@ -64,11 +61,6 @@ class ReadingSampleSerializer(serializers.Serializer[Any]):
 
 
 class ReadingsBodySerializer(serializers.Serializer[Any]):
-    """Documents the readings body; it is parsed by metering.parsing, not by DRF."""
+    """Documents the readings body; it is parsed by metering.ingest.parsing, not by DRF."""
 
     readings = ReadingSampleSerializer(many=True)
-
-
-class PeriodSerializer(serializers.Serializer[Any]):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()

@@ -1,7 +1,6 @@
 """The native device API: meters post their readings."""
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -13,14 +12,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.parsing import media_type, request_body
 from core.api.schema import error_response
-from core.exceptions import ApplicationError
+from core.exceptions import UnsupportedMediaTypeError
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import HasDeviceToken, device_token_check_scope
 from metering.api.serializers import ReadingsBodySerializer
 from metering.api.throttling import DeviceTokenRateThrottle
-from metering.parsing import samples_from_csv, samples_from_json
-from metering.selectors import meter_get
+from metering.ingest.parsing import samples_from_csv, samples_from_json
+from metering.selectors.meters import meter_get
 from metering.services.ingestion import meter_readings_record
 
 CSV_BODY = {
@@ -28,29 +28,6 @@ CSV_BODY = {
     "description": "a time,power_kw header, then one sample a line",
     "example": "time,power_kw\n2026-11-24T10:00:00+01:00,1.25\n1795510860,1.5\n",
 }
-
-
-class BodyTooLargeError(ApplicationError):
-    code = "body_too_large"
-    http_status = 413
-
-
-class UnsupportedMediaTypeError(ApplicationError):
-    code = "unsupported_media_type"
-    http_status = 415
-
-
-def request_body(request: Request) -> bytes:
-    """The raw body, refused with 413 beyond METERING_MAX_BODY_BYTES before it is read."""
-    limit = settings.METERING_MAX_BODY_BYTES
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    too_large = BodyTooLargeError(f"The body is larger than {limit} bytes.", extra={"limit": limit})
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    try:
-        return bytes(request.body)
-    except RequestDataTooBig:
-        raise too_large from None
 
 
 class MeterReadingCreateApi(APIView):
@@ -97,17 +74,17 @@ class MeterReadingCreateApi(APIView):
     def post(self, request: Request, meter_id: str) -> Response:
         device_token_check_scope(request, meter_id)
         meter = meter_get(meter_id=meter_id)
-        body = request_body(request)
-        media_type = (request.content_type or "").split(";")[0].strip().lower()
-        if media_type == "application/json":
+        body = request_body(request, limit=settings.METERING_MAX_BODY_BYTES)
+        content_type = media_type(request)
+        if content_type == "application/json":
             result = meter_readings_record(meter=meter, samples=samples_from_json(body))
-        elif media_type == "text/csv":
+        elif content_type == "text/csv":
             parsed = samples_from_csv(body.decode("utf-8-sig", errors="replace"))
             result = meter_readings_record(
                 meter=meter, samples=parsed.samples, field_name=parsed.field_name
             )
         else:
             raise UnsupportedMediaTypeError(
-                f"Send application/json or text/csv, not {media_type or 'nothing'!r}."
+                f"Send application/json or text/csv, not {content_type or 'nothing'!r}."
             )
         return Response({"inserted": result.inserted, "duplicates": result.duplicates})

@@ -1,14 +1,12 @@
 """DSMR in the admin: equipment links (set here or by the first telegram), read-only registers,
-and refused telegrams counted on each meter's page."""
+and the inlines the meter's page declares (its equipment, its refused telegrams)."""
 
 from typing import Any, override
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from metering.admin import MeterAdmin
-from metering.dsmr.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
-from metering.models import Meter
+from metering.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister, Meter
 
 
 class ReadOnlyAdminMixin:
@@ -38,9 +36,6 @@ class DsmrRefusalInline(ReadOnlyAdminMixin, admin.TabularInline[DsmrRefusalCount
     fields = ["code", "count", "last_at", "last_message"]
     readonly_fields = ["code", "count", "last_at", "last_message"]
     extra = 0
-
-
-MeterAdmin.inlines = [*MeterAdmin.inlines, DsmrEquipmentInline, DsmrRefusalInline]
 
 
 @admin.register(DsmrEquipment)

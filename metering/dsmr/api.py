@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers
@@ -9,11 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.parsing import media_type, request_body
 from core.api.schema import error_response
+from core.exceptions import UnsupportedMediaTypeError
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import HasDeviceToken
 from metering.api.throttling import DeviceTokenRateThrottle
-from metering.api.views import UnsupportedMediaTypeError, request_body
 from metering.dsmr.services import telegrams_receive
 from metering.dsmr.telegrams import ParsedTelegram
 from metering.models import DeviceToken, Meter
@@ -100,12 +102,13 @@ class TelegramCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         meter = token_meter(request)
-        media_type = (request.content_type or "").split(";")[0].strip().lower()
-        if media_type != "text/plain":
+        content_type = media_type(request)
+        if content_type != "text/plain":
             raise UnsupportedMediaTypeError(
-                f"Send the raw telegram as text/plain, not {media_type or 'nothing'!r}."
+                f"Send the raw telegram as text/plain, not {content_type or 'nothing'!r}."
             )
-        received = telegrams_receive(body=request_body(request), meter=meter)
+        telegrams = request_body(request, limit=settings.METERING_MAX_BODY_BYTES)
+        received = telegrams_receive(body=telegrams, meter=meter)
         body = {
             "stored": received.stored,
             "duplicates": received.duplicates,

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 
 from core.timeslots import SLOT
 from metering.dsmr.choices import EquipmentKind
-from metering.dsmr.models import DsmrEquipment, DsmrRegister
-from metering.models import Meter
+from metering.models import DsmrEquipment, DsmrRegister, Meter
 
 _ZERO = Decimal("0.000")
 

@@ -26,10 +26,9 @@ from metering.dsmr.exceptions import (
     TelegramsTooManyError,
     TelegramValueOutOfRangeError,
 )
-from metering.dsmr.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
 from metering.dsmr.telegrams import ParsedTelegram, telegram_parse, telegrams_split
 from metering.energy import Sample
-from metering.models import Meter
+from metering.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister, Meter
 from metering.services.ingestion import readings_record, readings_validate
 
 # The register fields a ParsedTelegram and a DsmrRegister share.

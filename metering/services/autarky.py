@@ -9,7 +9,6 @@ the notifications, so the same change never notifies twice, however often this r
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +19,8 @@ from django.utils import timezone
 from households.models import Community, Household
 from households.services import NotificationMessage, household_notify
 from metering.choices import AutarkyLevel
-from metering.flows import community_autarky_of
 from metering.models import AutarkyState, HouseholdSlot
+from metering.selectors.autarky import autarky_ratio, community_autarky_of, community_slot_sums
 
 
 def autarky_level_next(current: str, ratio: float | None) -> str:
@@ -45,31 +44,15 @@ def autarky_states_evaluate(*, now: datetime | None = None) -> int:
         imp=Sum("import_kwh"), used=Sum("consumption_kwh")
     )
     for row in per_household.order_by("household_id"):
-        ratio = _ratio(row["imp"], row["used"])
+        ratio = autarky_ratio(row["imp"], row["used"])
         changes += _apply(AutarkyState(household_id=row["household_id"]), ratio, now)
     per_slot: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
-    for slot_row in (
-        window.filter(household__community__isnull=False)
-        .values("household__community_id", "start")
-        .annotate(
-            imp=Sum("import_kwh"),
-            exp=Sum("export_kwh"),
-            used=Sum("consumption_kwh"),
-            prod=Sum("production_kwh"),
-        )
-        .order_by()
-    ):
+    for slot_row in community_slot_sums(start=start, end=now):
         per_slot[slot_row["household__community_id"]].append(slot_row)
     for community_id, rows in sorted(per_slot.items()):
         ratio = community_autarky_of(rows).ratio
         changes += _apply(AutarkyState(community_id=community_id), ratio, now)
     return changes
-
-
-def _ratio(imported: Decimal | None, used: Decimal | None) -> float | None:
-    if not used or used <= 0:
-        return None
-    return min(max(1.0 - float((imported or Decimal(0)) / used), 0.0), 1.0)
 
 
 def _apply(subject: AutarkyState, ratio: float | None, now: datetime) -> int:

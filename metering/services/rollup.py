@@ -12,7 +12,7 @@ always gives what computing from scratch would: slots are a pure function of the
 import logging
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from time import perf_counter
 from typing import Any
 
@@ -23,13 +23,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.locks import advisory_xact_locks, advisory_xact_locks_try
-from core.timeslots import SLOT, slot_start
+from core.timeslots import SLOT, slot_start, utc_day_start
 from metering.choices import BlockState, MeterKind, SlotSource
 from metering.dsmr.choices import EquipmentKind
-from metering.dsmr.models import DsmrEquipment
 from metering.dsmr.selectors import register_energy_by_slot
 from metering.energy import MAX_GAP, energy_by_bucket
-from metering.models import Meter, SlotBlock
+from metering.models import DsmrEquipment, Meter, SlotBlock
 from metering.services import slot_storage
 
 logger = logging.getLogger(__name__)
@@ -81,7 +80,7 @@ def _days_changed(moments: Collection[datetime]) -> list[tuple[date, datetime]]:
     last_day = (max(moments) + MAX_GAP).astimezone(UTC).date()
     if (last_day - first_day).days <= 1:  # the common batch: both ends' days hold readings
         days = sorted({first_day, last_day})
-        return [(day, max(first, _day_start(day))) for day in days]
+        return [(day, max(first, utc_day_start(day))) for day in days]
     # A backfill, or readings far apart: numpy over the sorted epoch seconds. A reading at s
     # changes [s - gap, s + gap]; the first reading whose reach ends in or after a day is the
     # earliest to change it.
@@ -155,29 +154,6 @@ def slot_blocks_close(*, now: datetime) -> int:
     return SlotBlock.objects.filter(state=BlockState.DONE, day__lt=cutoff).update(
         state=BlockState.CLOSED, updated_at=now
     )
-
-
-def readings_prune(*, now: datetime | None = None, batch_size: int = 50_000) -> int:
-    """Deletes raw readings older than the retention, in batches, but never readings whose
-    slots are still to be computed. Returns how many were deleted."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.READINGS_RETENTION_DAYS)
-    oldest_open = (
-        SlotBlock.objects.filter(state__in=OPEN_STATES).order_by("day").values_list("day").first()
-    )
-    if oldest_open is not None:
-        cutoff = min(cutoff, _day_start(oldest_open[0]) - MAX_GAP)
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            count = slot_storage.readings_delete_before(cutoff, batch_size)
-        deleted += count
-        if count < batch_size:
-            break
-    SlotBlock.objects.filter(day__lte=cutoff.astimezone(UTC).date(), readings_pruned=False).update(
-        readings_pruned=True
-    )
-    return deleted
 
 
 def _rollup_chunk(
@@ -267,8 +243,8 @@ def _compute(blocks: list[SlotBlock]) -> int:
     """Recomputes the slots of the blocks' ranges, then their households' slots."""
     work: dict[int, _MeterWork] = {}
     for block in blocks:
-        start = slot_start(block.dirty_from or _day_start(block.day))
-        end = _day_start(block.day) + DAY
+        start = slot_start(block.dirty_from or utc_day_start(block.day))
+        end = utc_day_start(block.day) + DAY
         known = work.get(block.meter_id)
         if known is not None:
             start, end = min(start, known.start), max(end, known.end)
@@ -374,7 +350,3 @@ def _blocks_pruned_close(now: datetime) -> None:
         error="Readings arrived after the raw retention; the slots were kept as they were.",
         updated_at=now,
     )
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)

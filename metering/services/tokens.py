@@ -9,9 +9,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from core.exceptions import ApplicationError
 from households.models import Household
 from households.services import NotificationMessage, household_notify
+from metering.exceptions import MeterTokenScopeError, NoMetersError
 from metering.models import DeviceToken, Meter
 
 logger = logging.getLogger(__name__)
@@ -30,11 +30,10 @@ def device_token_create(
 ) -> tuple[DeviceToken, str]:
     """A new token and its key; the key is not stored and cannot be shown again."""
     if not meters:
-        raise ApplicationError("A token must list at least one meter.", code="no_meters")
+        raise NoMetersError("A token must list at least one meter.")
     if not gateway and len(meters) != 1:
-        raise ApplicationError(
-            "A meter token belongs to exactly one meter; use a gateway token for several.",
-            code="meter_token_scope",
+        raise MeterTokenScopeError(
+            "A meter token belongs to exactly one meter; use a gateway token for several."
         )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():

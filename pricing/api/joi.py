@@ -12,15 +12,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.query import InvalidParameterError, parse_count
-from core.exceptions import ApplicationError
+from core.api.query import parse_count
+from core.exceptions import InvalidParameterError
 from metering.api.authentication import DeviceTokenAuthentication
 from metering.api.permissions import JoiOpenOrDeviceToken, joi_check_meter
 from metering.api.throttling import DeviceReadRateThrottle
 from metering.exceptions import NoReadingsError
 from metering.models import Meter
-from metering.selectors import meter_get, meter_samples
+from metering.selectors.meters import meter_get, meter_samples
 from pricing.comparisons import PlanCost, plan_costs_compare
+from pricing.exceptions import InvalidLimitError
 from pricing.selectors import household_price_plan, price_plan_list
 
 _THROTTLED = OpenApiResponse(description="rate limit; see Retry-After")
@@ -97,4 +98,4 @@ def _limit(raw: str | None) -> int | None:
     try:
         return parse_count(raw, "limit")
     except InvalidParameterError as exc:  # under the code the JOI guide documents
-        raise ApplicationError(exc.message, code="invalid_limit", extra=exc.extra) from None
+        raise InvalidLimitError(exc.message, extra=exc.extra) from None

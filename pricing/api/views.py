@@ -11,11 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.periods import InvalidPeriodError
+from core.api.fields import kwh
 from core.api.query import parse_date
+from core.exceptions import InvalidPeriodError
 from core.timeslots import local_date
 from households.selectors import household_get_visible
-from metering.api.serializers import kwh
 from pricing.api.serializers import PLANS_COMPARE, PlanBillLineSerializer, PricePlanSerializer
 from pricing.comparisons import household_plans_compare
 from pricing.daily_totals import DailyTotals, household_daily_totals

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.stack import HISTORY_MONTHS, Browser, Stack, fresh_clone, user_env
+from scenarios.stack import HISTORY_MONTHS, Browser, Stack, fresh_clone, user_env
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.e2e.stack import ROOT, Browser, Stack
+from scenarios.stack import ROOT, Browser, Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import pytest
 
 from households.models import Household
 from metering.choices import MeterKind
-from metering.flows import community_autarky, household_autarky
+from metering.selectors.autarky import community_autarky, household_autarky
 from metering.services.rollup import slots_rollup
 from tests.households.factories import CommunityFactory, HouseholdFactory
 from tests.metering.factories import MeterFactory, feed

@@ -120,3 +120,28 @@ def test_a_community_change_notifies_every_member_household() -> None:
     about_community = Notification.objects.filter(dedupe_key__startswith="autarky:community")
     assert {n.household_id for n in about_community} == {first.pk, second.pk}
     assert about_community.first().title == "Your community Riverside is now autarkic"  # type: ignore[union-attr]
+
+
+def test_the_command_evaluates_every_state_now_and_says_how_many_changed() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    household = HouseholdFactory.create(community=None)
+    HouseholdSlot.objects.create(
+        household=household,
+        start=timezone.now() - timedelta(hours=1),
+        import_kwh=Decimal("0.1"),
+        consumption_kwh=Decimal(4),
+        production_kwh=Decimal("3.9"),
+    )
+    out = StringIO()
+    call_command("autarky_evaluate", stdout=out)
+    assert out.getvalue().strip() == "1 autarky state(s) changed."
+    state = AutarkyState.objects.get(household=household)
+    assert state.level == AutarkyLevel.AUTARKIC
+    assert state.ratio == pytest.approx(0.975)
+    out = StringIO()
+    call_command("autarky_evaluate", stdout=out)
+    assert out.getvalue().strip() == "0 autarky state(s) changed."

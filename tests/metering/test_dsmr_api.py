@@ -7,9 +7,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from metering.dsmr.models import DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
 from metering.dsmr.services import equipment_link
-from metering.models import Meter
+from metering.models import DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister, Meter
 from tests.households.factories import UserFactory
 from tests.metering.factories import MeterFactory, stored, token_client, token_for
 from tests.metering.p1 import at, corrupted, sample

@@ -21,9 +21,8 @@ from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from django.db import connections
 
 from metering.dsmr.datalogger import Counts, Datalogger, DiskQueue, Forwarder, LocalStore
-from metering.dsmr.models import DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
 from metering.dsmr.telegrams import telegrams_split
-from metering.models import Meter
+from metering.models import DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister, Meter
 from tests.metering.factories import MeterFactory, stored, token_for
 from tests.metering.p1 import EXPECTED, at, corrupted, sample
 

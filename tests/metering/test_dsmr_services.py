@@ -8,12 +8,11 @@ import pytest
 
 from metering.choices import MeterKind
 from metering.dsmr.exceptions import EquipmentMismatchError, EquipmentUnknownError
-from metering.dsmr.models import DsmrEquipment, DsmrRegister, DsmrVolumeRegister
 from metering.dsmr.selectors import RegisterEnergy, register_energy_between
 from metering.dsmr.services import equipment_link, telegram_refusal_count, telegrams_store
 from metering.dsmr.telegrams import telegram_parse
 from metering.exceptions import ConflictingReadingError
-from metering.models import Meter
+from metering.models import DsmrEquipment, DsmrRegister, DsmrVolumeRegister, Meter
 from tests.metering.factories import MeterFactory, stored
 from tests.metering.p1 import at, sample
 

@@ -1,6 +1,6 @@
 """The platform's one energy rule, against hand-computed values."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -8,11 +8,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.timeslots import next_local_midnight
-from metering.energy import energy_by_bucket, energy_kwh, samples_as_arrays
+from core.timeslots import local_day_start
+from metering.energy import Sample, energy_by_bucket, samples_as_arrays
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def energy_kwh(samples: list[Sample]) -> float:
+    """Net energy in kWh of the samples (positive minus negative), as one bucket."""
+    times, powers = samples_as_arrays(samples)
+    if len(times) < 2:
+        return 0.0
+    whole = energy_by_bucket(times, powers, np.array([times[0], times[-1] + 1.0]))
+    return float(whole.positive_kwh.sum() - whole.negative_kwh.sum())
 
 
 def at(minutes: float) -> datetime:
@@ -92,7 +101,8 @@ def test_groups_are_never_bridged() -> None:
 
 def test_a_dst_day_has_a_hundred_slots() -> None:
     midnight = datetime(2026, 10, 25, tzinfo=BRUSSELS).astimezone(UTC)
-    assert (next_local_midnight(midnight, BRUSSELS) - midnight) / timedelta(minutes=15) == 100
+    next_midnight = local_day_start(date(2026, 10, 26), BRUSSELS)
+    assert (next_midnight - midnight) / timedelta(minutes=15) == 100
 
 
 @settings(max_examples=200, deadline=None)

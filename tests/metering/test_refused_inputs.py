@@ -13,10 +13,19 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from metering.choices import IngestSource
-from metering.consumers.batching import ReadingsBatcher
 from metering.dsmr.datalogger import Counts, LocalStore
-from metering.dsmr.models import DsmrEquipment, DsmrRefusalCount, DsmrRegister, DsmrVolumeRegister
-from metering.models import EnergySlot, IngestFailure, Meter, Reading, SlotBlock
+from metering.ingest.batching import ReadingsBatcher
+from metering.models import (
+    DsmrEquipment,
+    DsmrRefusalCount,
+    DsmrRegister,
+    DsmrVolumeRegister,
+    EnergySlot,
+    IngestFailure,
+    Meter,
+    Reading,
+    SlotBlock,
+)
 from metering.services.ingestion import meter_readings_record
 from metering.services.rollup import slots_rollup
 from tests.digits import arabic_indic, full_width

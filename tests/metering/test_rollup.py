@@ -12,10 +12,10 @@ from django.test import override_settings
 
 from core.locks import advisory_xact_locks
 from metering.choices import BlockState, MeterKind
-from metering.models import EnergySlot, HouseholdSlot, Meter, Reading, SlotBlock
+from metering.models import EnergySlot, HouseholdSlot, Meter, SlotBlock
 from metering.services import slot_storage
 from metering.services.ingestion import meter_readings_record
-from metering.services.rollup import HOUSEHOLD_LOCK_NAMESPACE, readings_prune, slots_rollup
+from metering.services.rollup import HOUSEHOLD_LOCK_NAMESPACE, slots_rollup
 from tests.concurrency import run_at_once
 from tests.households.factories import HouseholdFactory
 from tests.metering.factories import MeterFactory
@@ -222,46 +222,6 @@ def test_household_slots_combine_grid_solar_and_battery() -> None:
     assert slot.self_consumed_kwh == 3 * quarter
     assert slot.direct_solar_kwh == 1 * quarter
     assert slot.complete is True
-
-
-@override_settings(READINGS_RETENTION_DAYS=30)
-def test_old_readings_are_pruned_but_slots_kept() -> None:
-    meter = MeterFactory.create()
-    old = [(at(m) - timedelta(days=40), 1.0) for m in range(30)]
-    recent = [(at(m), 1.0) for m in range(30)]
-    meter_readings_record(meter=meter, samples=old + recent)
-    slots_rollup(now=NOW)
-    slots_before = slots_of(meter)
-    assert readings_prune(now=NOW, batch_size=7) == 30
-    assert sorted(Reading.objects.filter(meter=meter).values_list("time", flat=True)) == [
-        t for t, _ in recent
-    ]
-    assert slots_of(meter) == slots_before
-
-
-@override_settings(READINGS_RETENTION_DAYS=30)
-def test_readings_whose_slots_are_not_computed_yet_are_not_pruned() -> None:
-    meter = MeterFactory.create()
-    old = [(at(m) - timedelta(days=40), 1.0) for m in range(9)]
-    meter_readings_record(meter=meter, samples=old)  # its block is open: rollup first
-    assert readings_prune(now=NOW) == 0
-    assert Reading.objects.filter(meter=meter).count() == 9
-
-
-@override_settings(READINGS_RETENTION_DAYS=30)
-def test_a_late_reading_for_a_pruned_day_leaves_its_slots_alone() -> None:
-    meter = MeterFactory.create()
-    old = [(at(m) - timedelta(days=40), 1.0) for m in range(31)]
-    meter_readings_record(meter=meter, samples=old)
-    slots_rollup(now=NOW)
-    readings_prune(now=NOW)
-    before = slots_of(meter)
-    meter_readings_record(meter=meter, samples=[(at(7.5) - timedelta(days=40), 9.0)])
-    slots_rollup(now=NOW)
-    block = SlotBlock.objects.get(meter=meter, day=(at(0) - timedelta(days=40)).date())
-    assert block.state == BlockState.CLOSED
-    assert "after the raw retention" in block.error
-    assert slots_of(meter) == before
 
 
 def test_a_backfill_far_in_the_past_is_rolled_up() -> None:

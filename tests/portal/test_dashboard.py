@@ -10,9 +10,10 @@ from django.utils import timezone
 from core.timeslots import local_date, local_day_start
 from households.models import Household
 from metering.choices import AutarkyLevel, MeterKind
-from metering.flows import Resolution, community_autarky, household_autarky, household_flows
-from metering.live import household_power_now
 from metering.models import AutarkyState
+from metering.selectors.autarky import community_autarky, household_autarky
+from metering.selectors.flows import Resolution, household_flows
+from metering.selectors.power import household_power_now
 from portal.dashboard import autarky_periods
 from pricing.daily_totals import household_daily_totals
 from tests.households.factories import HouseholdFactory, MembershipFactory

@@ -8,10 +8,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from grid.selectors.alerts import AlertKind
+from grid.selectors.overview import grid_overview
 from households.models import Household
-from metering.alerts import AlertKind
 from metering.choices import BlockState, MeterKind
-from metering.live import grid_overview
 from metering.models import SlotBlock
 from metering.services.rollup import slots_rollup
 from tests.metering.factories import MeterFactory, feed

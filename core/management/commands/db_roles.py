@@ -4,7 +4,8 @@ from typing import Any, override
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.database_roles import DatabaseRoleError, database_app_role_grant
+from core.database_roles import database_app_role_grant
+from core.exceptions import DatabaseRoleError
 
 
 class Command(BaseCommand):

@@ -25,7 +25,7 @@ from metering.dsmr.datalogger import (
 )
 from metering.dsmr.telegrams import AUTO, SPEC_CHOICES
 from metering.exceptions import MeterNotFoundError
-from metering.selectors import meter_get
+from metering.selectors.meters import meter_get
 
 TOKEN_VARIABLE = "SMARTRIX_DEVICE_TOKEN"  # noqa: S105 - the name of a variable, not a key
 

@@ -9,7 +9,7 @@ from typing import Any, override
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from metering.consumers.broker import broker_consume
+from metering.ingest.broker import broker_consume
 
 
 class Command(BaseCommand):

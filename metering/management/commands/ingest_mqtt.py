@@ -6,7 +6,7 @@ from typing import Any, override
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from metering.consumers.mqtt import mqtt_consume
+from metering.ingest.mqtt import mqtt_consume
 from metering.management.commands.ingest_broker import stop_on_signals
 
 

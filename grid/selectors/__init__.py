@@ -1,0 +1,1 @@
+"""The grid operator's reads."""

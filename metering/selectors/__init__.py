@@ -1,0 +1,1 @@
+"""Reads of the metering domain, one module per subject."""

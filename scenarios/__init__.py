@@ -1,0 +1,1 @@
+"""Acceptance scenarios, one per user story, run against the live platform (`make scenarios`)."""
