@@ -4,7 +4,18 @@ from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.http import HttpRequest
 
-from households.models import Community, Household, Membership
+from households.models import (
+    Community,
+    ElectricVehicle,
+    FlexibleLoad,
+    HomeBattery,
+    Household,
+    Membership,
+    Partner,
+    PartnerGrant,
+    PartnerToken,
+    SolarArray,
+)
 
 # Higher apps (metering, pricing) show their rows on the household page without households
 # importing them: each hands its inline to `household_inline_contribute` from its admin module.
@@ -42,7 +53,7 @@ class CommunityAdmin(admin.ModelAdmin[Community]):
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin[Household]):
-    list_display = ["name", "address", "community", "created_at"]
+    list_display = ["name", "address", "community", "connection_kw", "created_at"]
     list_filter = ["community"]
     search_fields = ["name", "address", "memberships__user__username"]
     list_select_related = ["community"]
@@ -62,3 +73,57 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     search_fields = ["user__username", "user__email", "household__name"]
     list_select_related = ["user", "household"]
     autocomplete_fields = ["user", "household"]
+
+
+class AssetAdmin[M: (SolarArray, HomeBattery, ElectricVehicle, FlexibleLoad)](admin.ModelAdmin[M]):
+    list_filter = ["household__community"]
+    search_fields = ["household__name"]
+    list_select_related = ["household"]
+    autocomplete_fields = ["household"]
+
+
+@admin.register(SolarArray)
+class SolarArrayAdmin(AssetAdmin[SolarArray]):
+    list_display = ["household", "kwp", "tilt_degrees", "azimuth_degrees", "installed_by"]
+
+
+@admin.register(HomeBattery)
+class HomeBatteryAdmin(AssetAdmin[HomeBattery]):
+    list_display = ["household", "capacity_kwh", "max_charge_kw", "reserve_share", "vpp_opt_in"]
+
+
+@admin.register(ElectricVehicle)
+class ElectricVehicleAdmin(AssetAdmin[ElectricVehicle]):
+    list_display = ["household", "battery_kwh", "charger_max_kw", "usual_departure", "maker"]
+
+
+@admin.register(FlexibleLoad)
+class FlexibleLoadAdmin(AssetAdmin[FlexibleLoad]):
+    list_display = ["household", "kind", "rated_kw", "curtailment_consent"]
+
+
+class PartnerGrantInline(admin.TabularInline[PartnerGrant, Partner]):
+    model = PartnerGrant
+    autocomplete_fields = ["household"]
+    extra = 0
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin[Partner]):
+    list_display = ["name", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    filter_horizontal = ["staff"]
+    inlines = [PartnerGrantInline]
+
+
+@admin.register(PartnerToken)
+class PartnerTokenAdmin(admin.ModelAdmin[PartnerToken]):
+    """Tokens are created with their key shown once (a service); here they are read and revoked."""
+
+    list_display = ["partner", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["partner", "name", "key_hash", "last_used_at"]
+
+    @override
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

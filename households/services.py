@@ -10,7 +10,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from households.models import Household, Notification
+from core.tokens import key_hash, key_new
+from households.models import Household, Notification, Partner, PartnerToken
 
 # A notification's e-mail not sent after this long is sent again; one older than FOR is let go
 # (news of a week ago is no longer worth an e-mail).
@@ -103,4 +104,23 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 def notifications_mark_all_read(*, user_id: int) -> int:
     return Notification.objects.filter(user_id=user_id, read_at__isnull=True).update(
         read_at=timezone.now()
+    )
+
+
+PARTNER_KEY_PREFIX = "smxp_"
+
+
+def partner_token_create(*, partner: Partner, name: str) -> tuple[PartnerToken, str]:
+    """A new API token of a partner and its key; only the key's hash is stored."""
+    key = key_new(PARTNER_KEY_PREFIX)
+    token = PartnerToken.objects.create(partner=partner, name=name, key_hash=key_hash(key))
+    return token, key
+
+
+def partner_token_authenticate(*, key: str) -> PartnerToken | None:
+    """The live token with this key, or None (unknown or revoked)."""
+    return (
+        PartnerToken.objects.select_related("partner")
+        .filter(key_hash=key_hash(key), revoked_at__isnull=True)
+        .first()
     )

@@ -37,6 +37,7 @@ class MeterAdmin(admin.ModelAdmin[Meter]):
     search_fields = ["meter_id", "household__name"]
     list_select_related = ["household"]
     autocomplete_fields = ["household"]
+    raw_id_fields = ["solar_array", "home_battery", "electric_vehicle", "flexible_load"]
     readonly_fields = ["readings_link"]
     actions = ["create_tokens"]
     inlines = [DsmrEquipmentInline, DsmrRefusalInline]

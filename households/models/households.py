@@ -1,5 +1,6 @@
 """Who and what: communities, households and the people who belong to them."""
 
+from decimal import Decimal
 from typing import override
 
 from django.conf import settings
@@ -27,6 +28,12 @@ class Household(BaseModel):
     """A home connected to the grid. Its price plan lives in pricing (a subscription)."""
 
     name = models.CharField(max_length=120)
+    connection_kw = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("9.20"),
+        help_text="Rating of the grid connection, kW (9.2 kW, 40 A single phase, when unknown).",
+    )
     address = models.CharField(max_length=255, blank=True)
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, related_name="households", null=True, blank=True
@@ -37,6 +44,13 @@ class Household(BaseModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(connection_kw__gt=0),
+                name="%(app_label)s_%(class)s_connection_positive",
+                violation_error_message="The connection rating must be above 0 kW.",
+            )
+        ]
 
     @override
     def __str__(self) -> str:
@@ -63,36 +77,3 @@ class Membership(BaseModel):
     @override
     def __str__(self) -> str:
         return f"{self.user} in {self.household}"
-
-
-class Notification(BaseModel):
-    """A message to one member: shown in the portal (read/unread) and sent by e-mail once.
-
-    ``dedupe_key`` names the event it tells of; (user, dedupe_key) is unique, so the same event
-    never reaches the same person twice however often the job that noticed it runs.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=40)
-    title = models.CharField(max_length=200)
-    body = models.TextField()
-    dedupe_key = models.CharField(max_length=120)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "dedupe_key"],
-                name="%(app_label)s_%(class)s_once_per_event",
-                violation_error_message="This person was already told of this event.",
-            )
-        ]
-
-    @override
-    def __str__(self) -> str:
-        return f"{self.user}: {self.title}"
