@@ -1,14 +1,13 @@
 """Device tokens: created with their key shown once, found by the key's hash, revoked."""
 
-import hashlib
 import logging
-import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.tokens import key_hash, key_new
 from households.models import Household
 from households.services import NotificationMessage, household_notify
 from metering.exceptions import MeterTokenScopeError, NoMetersError
@@ -21,10 +20,6 @@ KEY_PREFIX = "smx_"
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def device_token_create(
     *, meters: Sequence[Meter], name: str, gateway: bool = False
 ) -> tuple[DeviceToken, str]:
@@ -35,7 +30,7 @@ def device_token_create(
         raise MeterTokenScopeError(
             "A meter token belongs to exactly one meter; use a gateway token for several."
         )
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = key_new(KEY_PREFIX)
     with transaction.atomic():
         token = DeviceToken.objects.create(
             name=name, key_prefix=key[:12], key_hash=key_hash(key), is_gateway=gateway
