@@ -101,7 +101,7 @@ def load_json(path: Path) -> Any:
 def instance_read(path: Path) -> Instance:
     try:
         data = load_json(path)
-    except (OSError, json.JSONDecodeError, EOFError) as exc:
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError, EOFError) as exc:
         raise InstanceError(f"{path}: cannot read the instance ({exc})") from exc
     return instance_from_dict(data)
 

@@ -87,3 +87,11 @@ def test_bad_files_are_refused_whole_naming_the_line(
 def test_a_missing_file_is_a_command_error(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("market_prices_import", str(tmp_path / "nope.csv"))
+
+
+def test_a_file_that_is_not_text_is_a_command_error(tmp_path: Path) -> None:
+    binary = tmp_path / "prices.csv"
+    binary.write_bytes(b"\xff\xfe\x00not a csv")
+    with pytest.raises(CommandError, match="not UTF-8 text"):
+        call_command("market_prices_import", str(binary))
+    assert not MarketPrice.objects.exists()

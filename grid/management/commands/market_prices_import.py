@@ -24,6 +24,8 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8-sig")
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not UTF-8 text; a CSV export is expected.") from None
         try:
             count = market_prices_import(text=text, source=path.name)
         except MarketPriceFileError as error:

@@ -179,3 +179,11 @@ def test_grid_plan_refuses_a_bad_instance(tmp_path: Path) -> None:
     instance.write_text(json.dumps(night(format="nope")))
     with pytest.raises(CommandError, match="'format'"):
         call_command("grid_plan", instance=instance, out=tmp_path / "p.json")
+
+
+def test_grid_plan_refuses_a_file_that_is_not_text(tmp_path: Path) -> None:
+    instance = tmp_path / "night.json"
+    instance.write_bytes(b"\xff\xfe\x00{}")
+    with pytest.raises(CommandError, match="cannot read the instance"):
+        call_command("grid_plan", instance=instance, out=tmp_path / "p.json")
+    assert not (tmp_path / "p.json").exists()
