@@ -13,6 +13,7 @@ import numpy as np
 from bench.grid_nights import NIGHTS
 from grid.planning import PlanResult, instance_from_dict, night_plan, plan_cost, plan_write
 from grid.planning.greedy import greedy_plan
+from grid.planning.highs import OPTIMUM_MIP_REL_GAP
 from grid.planning.instance import Instance
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ def optimum_file(name: str, inst: Instance, instance: Path) -> Path:
     path = OUT / f"{name}.optimum.json"
     if path.exists():
         return path
-    result = night_plan(inst)
+    result = night_plan(inst, mip_rel_gap=OPTIMUM_MIP_REL_GAP)
     plan_write(OUT / f"{name}.optimum-plan.json.gz", inst, result)
     demand = float(inst.ev_energy.sum())
     delivered = float((result.ev_power.sum(axis=1) * inst.dt * inst.ev_efficiency).sum())

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from grid.planning.greedy import greedy_plan
-from grid.planning.highs import Run, highs_run
+from grid.planning.highs import MIP_REL_GAP, Run, highs_run
 from grid.planning.instance import FloatArray, Instance
+from grid.planning.merge import batteries_merged
 from grid.planning.model import Layout, Stage, layout_for, model_build
 
 # Slack on the maximal total energy in the second lexicographic stage, per EV (kWh), so that
@@ -38,7 +39,11 @@ class PlanResult:
 
 
 def feeder_plan(
-    inst: Instance, *, coupled: bool = False, time_limit: float | None = None, threads: int = 1
+    inst: Instance,
+    *,
+    coupled: bool = False,
+    time_limit: float | None = None,
+    mip_rel_gap: float = MIP_REL_GAP,
 ) -> PlanResult:
     """The plan of one model: lexicographic when not every EV can get its energy, the greedy
     fallback when HiGHS gives no usable solution."""
@@ -51,7 +56,7 @@ def feeder_plan(
         model = model_build(inst, layout, stage, min_energy)
         totals["build"] += time.perf_counter() - started
         left = None if deadline is None else deadline - time.perf_counter()
-        result = highs_run(model, time_limit=left, threads=threads)
+        result = highs_run(model, time_limit=left, mip_rel_gap=mip_rel_gap, small_lp=not coupled)
         totals["solve"] += result.seconds
         return result
 
@@ -85,16 +90,42 @@ def feeder_plan(
 
 
 def night_plan(
-    inst: Instance, *, time_limit: float | None = None, threads: int | None = None
+    inst: Instance,
+    *,
+    time_limit: float | None = None,
+    threads: int | None = None,
+    mip_rel_gap: float = MIP_REL_GAP,
+) -> PlanResult:
+    """The night's plan, batteries that are scaled copies on a feeder planned as one."""
+    merged = batteries_merged(inst)
+    result = _merged_night_plan(
+        merged.instance, time_limit=time_limit, threads=threads, mip_rel_gap=mip_rel_gap
+    )
+    result.battery_power = merged.battery_power(result.battery_power)
+    return result
+
+
+def _merged_night_plan(
+    inst: Instance, *, time_limit: float | None, threads: int | None, mip_rel_gap: float
 ) -> PlanResult:
     workers = threads or os.cpu_count() or 1
     if not inst.never_exports() or len(inst.feeder_ids) == 1:
         return feeder_plan(
-            inst, coupled=not inst.never_exports(), time_limit=time_limit, threads=workers
+            inst,
+            coupled=not inst.never_exports(),
+            time_limit=time_limit,
+            mip_rel_gap=mip_rel_gap,
         )
     parts = [inst.feeder_part(f) for f in range(len(inst.feeder_ids))]
+    # One deadline for the night: a part started late gets what is left of it.
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+
+    def part_plan(part: Instance) -> PlanResult:
+        left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
+        return feeder_plan(part, time_limit=left, mip_rel_gap=mip_rel_gap)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda part: feeder_plan(part, time_limit=time_limit), parts))
+        results = list(pool.map(part_plan, parts))
     return _combined(inst, results)
 
 

@@ -1,19 +1,13 @@
-"""`manage.py grid_plan --instance NIGHT.json --out PLAN.json`: plans a night, no database."""
+"""`manage.py grid_plan --instance NIGHT.json --out PLAN.json`: plans a night, no database.
 
-import time
-from pathlib import Path
+manage.py runs grid.planning.cli before Django starts; this command is the same thing for
+call_command and `django-admin`."""
+
 from typing import Any, override
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from grid.planning import (
-    InstanceError,
-    instance_read,
-    night_plan,
-    plan_cost,
-    plan_delivered,
-    plan_write,
-)
+from grid.planning.cli import PlanCommandError, grid_plan, parser_build
 
 
 class Command(BaseCommand):
@@ -23,26 +17,17 @@ class Command(BaseCommand):
 
     @override
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--instance", type=Path, required=True, help="NIGHT.json[.gz]")
-        parser.add_argument("--out", type=Path, required=True, help="PLAN.json[.gz]")
-        parser.add_argument("--time-limit", type=float, default=None, help="seconds")
-        parser.add_argument("--threads", type=int, default=None, help="default: the cores")
+        parser_build(parser)
 
     @override
     def handle(self, *args: Any, **options: Any) -> None:
-        started = time.perf_counter()
         try:
-            inst = instance_read(options["instance"])
-        except InstanceError as exc:
+            line = grid_plan(
+                instance=options["instance"],
+                out=options["out"],
+                time_limit=options["time_limit"],
+                threads=options["threads"],
+            )
+        except PlanCommandError as exc:
             raise CommandError(str(exc)) from exc
-        result = night_plan(inst, time_limit=options["time_limit"], threads=options["threads"])
-        plan_write(options["out"], inst, result)
-        demand = float(inst.ev_energy.sum())
-        delivered = plan_delivered(inst, result)
-        self.stdout.write(
-            f"{result.status} {result.objective}: cost {plan_cost(inst, result):.6f} EUR, "
-            f"delivered {delivered:.3f} kWh, unserved {max(demand - delivered, 0.0):.3f} kWh, "
-            f"solver {result.solve_seconds:.3f} s, build {result.build_seconds:.3f} s, "
-            f"{result.rows} rows × {result.cols} cols, {result.nonzeros} nonzeros "
-            f"in {result.parts} part(s), {time.perf_counter() - started:.3f} s in all"
-        )
+        self.stdout.write(line)
