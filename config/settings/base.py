@@ -245,6 +245,7 @@ CELERY_TASK_ROUTES = {
     "metering.*": {"queue": Queue.DEFAULT.value},
     "households.*": {"queue": Queue.NOTIFICATIONS.value},
     "billing.*": {"queue": Queue.BILLING.value},
+    "grid.*": {"queue": Queue.DEFAULT.value},
     "demo.*": {"queue": Queue.LONG_RUNNING.value},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -260,6 +261,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "households.notifications_email_pending",
         "schedule": crontab(minute="*/5"),
     },
+    # The cars' and batteries' plan; plug-ins and changed departures ask for one at once.
+    "charging-plan": {"task": "grid.charging_plan_run", "schedule": crontab(minute="*/15")},
     "readings-prune": {"task": "metering.readings_prune", "schedule": crontab(hour=3, minute=30)},
     # Last month's invoices, once its slots are final (blocks close after 48 hours).
     "billing-run": {

@@ -1,5 +1,12 @@
-"""The grid's network, owned by the operator."""
+"""The grid's network, owned by the operator, and the charging planned on it."""
 
+from grid.models.charging import (
+    ChargeSession,
+    ChargeSessionSource,
+    ChargeSessionState,
+    Plan,
+    Setpoint,
+)
 from grid.models.network import (
     Feeder,
     FeederConnection,
@@ -12,12 +19,17 @@ from grid.models.network import (
 )
 
 __all__ = [
+    "ChargeSession",
+    "ChargeSessionSource",
+    "ChargeSessionState",
     "Feeder",
     "FeederConnection",
     "Interconnection",
     "InterconnectionLimit",
     "MarketPrice",
+    "Plan",
     "Plant",
     "PlantAvailability",
     "PlantKind",
+    "Setpoint",
 ]
