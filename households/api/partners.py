@@ -6,6 +6,7 @@ Partners authenticate with ``Authorization: Token smxp_…`` (a PartnerToken); n
 
 from typing import Any, ClassVar, NoReturn, override
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import QuerySet
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -59,7 +60,7 @@ class PartnerTokenAuthentication(BaseAuthentication):
     that address gets 429. A key that is no partner key (a device key) is not tried at all."""
 
     @override
-    def authenticate(self, request: Request) -> tuple[Any, PartnerToken] | None:
+    def authenticate(self, request: Request) -> tuple[AnonymousUser, PartnerToken] | None:
         # Keys in URLs end up in proxy and access logs: such a key is refused and revoked.
         leaked = [
             value
@@ -91,7 +92,7 @@ class PartnerTokenAuthentication(BaseAuthentication):
         token = partner_token_authenticate(key=key)
         if token is None:
             _refuse(request, "The token is unknown or revoked.")
-        return None, token
+        return AnonymousUser(), token
 
     @override
     def authenticate_header(self, request: Request) -> str:
