@@ -392,8 +392,17 @@ def test_a_battery_update_keeps_within_the_households_connection(customer: House
     assert fields(response)["max_charge_kw"] == [
         "The charging power exceeds the household's connection (9.20 kW)."
     ]
+    # The household's reserve and its VPP consent are not the supplier's to change.
+    refused = client_for(thomas).patch(
+        f"{API}/batteries/{battery.pk}", {"reserve_share": 0, "vpp_opt_in": True}, format="json"
+    )
+    assert set(fields(refused)) == {"reserve_share", "vpp_opt_in"}
     battery.refresh_from_db()
-    assert battery.max_charge_kw == Decimal(5)
+    assert (battery.max_charge_kw, battery.reserve_share, battery.vpp_opt_in) == (
+        Decimal(5),
+        Decimal("0.2"),
+        False,
+    )
 
 
 def test_once_the_household_is_no_longer_shared_the_partner_sees_nothing_of_it(
