@@ -4,6 +4,7 @@ from celery import shared_task
 
 from core.locks import advisory_lock_try
 from core.transient import TASK_RETRY
+from grid.services.charging import SETPOINTS_PUBLISH_TASK
 from grid.services.sessions import CHARGING_PLAN_TASK
 
 CHARGING_PLAN_LOCK = 0x6C4A4E00
@@ -21,3 +22,13 @@ def charging_plan_run(trigger: str = "beat") -> None:
             return
     if trigger != "beat":
         charging_plan_run.apply_async(kwargs={"trigger": trigger}, countdown=REPLAN_AFTER_S)
+
+
+@shared_task(name=SETPOINTS_PUBLISH_TASK, ignore_result=True, **TASK_RETRY)
+def setpoints_publish(plan_id: int) -> None:
+    from grid.models import Plan
+    from grid.services.setpoints_mqtt import setpoints_publish as setpoints_publish_service
+
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is not None:
+        setpoints_publish_service(plan=plan)

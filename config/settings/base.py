@@ -356,3 +356,7 @@ METERING_BROKER_VISIBILITY_TIMEOUT = env.int("METERING_BROKER_VISIBILITY_TIMEOUT
 METERING_MQTT_HOST = env("METERING_MQTT_HOST", default="127.0.0.1")
 METERING_MQTT_PORT = env.int("METERING_MQTT_PORT", default=1883)
 METERING_MQTT_TOPIC_PREFIX = env("METERING_MQTT_TOPIC_PREFIX", default="smartrix/meters")
+# Each plan's setpoints, retained on <prefix>/<meter id>/setpoints of the same MQTT broker (off
+# where no broker runs: devices then read GET /api/v1/devices/<meter id>/setpoints).
+GRID_SETPOINTS_MQTT = env.bool("GRID_SETPOINTS_MQTT", default=True)
+GRID_SETPOINTS_TOPIC_PREFIX = env("GRID_SETPOINTS_TOPIC_PREFIX", default="smartrix/devices")

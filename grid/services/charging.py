@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from celery import current_app
 from django.db import transaction
 from django.db.models import Avg, Sum
 from django.utils import timezone
@@ -51,6 +52,8 @@ ENERGY_EPSILON_KWH = 0.001
 BATTERY_START_SHARE = 0.5
 UNASSIGNED_FEEDER = "unassigned"
 SETPOINT_ZERO_KW = 1e-6  # the planner's tolerance: below it a device is off
+# Sent by name: grid.tasks runs these services, so importing the task would close a cycle.
+SETPOINTS_PUBLISH_TASK = "grid.setpoints_publish"
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def charging_plan_run(
     with transaction.atomic():
         plan = _plan_store(night, inst, result, trigger)
         _sessions_update(night, result, inst.dt)
+        transaction.on_commit(lambda: current_app.send_task(SETPOINTS_PUBLISH_TASK, args=[plan.pk]))
     return plan
 
 

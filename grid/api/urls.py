@@ -1,0 +1,13 @@
+from django.urls import path
+
+from grid.api.views import DeviceSetpointListApi
+
+app_name = "grid-api"
+
+urlpatterns = [
+    path(
+        "devices/<str:meter_id>/setpoints",
+        DeviceSetpointListApi.as_view(),
+        name="device-setpoints",
+    ),
+]
