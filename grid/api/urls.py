@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grid.api.views import DeviceSetpointListApi
+from grid.api.devices import DeviceSetpointListApi
 
 app_name = "grid-api"
 
