@@ -1,12 +1,10 @@
-"""Secrets out of log lines: device and partner keys, and the query-string values that may carry
-them."""
+"""Secrets out of log lines: device keys and the query-string values that may carry them."""
 
 import logging
 import re
 from typing import override
 
-# Query-string names a client may put a key under; the device and partner APIs refuse (and
-# revoke) them.
+# Query-string names a client may put a key under; the device API refuses (and revokes) them.
 URL_SECRET_NAMES = frozenset({"token", "key", "access_token", "api_key"})
 REDACTED = "[redacted]"
 
@@ -14,14 +12,13 @@ _URL_SECRET = re.compile(
     r"([?&;](?:" + "|".join(sorted(URL_SECRET_NAMES)) + r")=)[^&;\s\"']*", re.IGNORECASE
 )
 _TOKEN_HEADER = re.compile(r"(\bToken\s+)[^\s\"',]+", re.IGNORECASE)
-# Device keys (smx_…) and partner keys (smxp_…) wherever they appear, a path included.
-_KEY = re.compile(r"\b(smxp?_)[A-Za-z0-9_-]+")
+_DEVICE_KEY = re.compile(r"\bsmx_[A-Za-z0-9_-]+")
 
 
 def redact(text: str) -> str:
     text = _URL_SECRET.sub(rf"\1{REDACTED}", text)
     text = _TOKEN_HEADER.sub(rf"\1{REDACTED}", text)
-    return _KEY.sub(rf"\1{REDACTED}", text)
+    return _DEVICE_KEY.sub(f"smx_{REDACTED}", text)
 
 
 class RedactSecretsFilter(logging.Filter):

@@ -1,8 +1,7 @@
 from typing import Any, override
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from households.models import (
@@ -17,7 +16,6 @@ from households.models import (
     PartnerToken,
     SolarArray,
 )
-from households.services import partner_token_create, partner_token_revoke
 
 # Higher apps (metering, pricing) show their rows on the household page without households
 # importing them: each hands its inline to `household_inline_contribute` from its admin module.
@@ -117,16 +115,6 @@ class PartnerAdmin(admin.ModelAdmin[Partner]):
     search_fields = ["name"]
     filter_horizontal = ["staff"]
     inlines = [PartnerGrantInline]
-    actions = ["create_tokens"]
-
-    @admin.action(description="Create an API token for each selected partner")
-    def create_tokens(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
-        for partner in queryset:
-            _token, key = partner_token_create(partner=partner, name=f"{partner.name} (admin)")
-            # Shown once, to the person who asked; never logged.
-            self.message_user(
-                request, f"API token for {partner.name}, shown only now: {key}", messages.WARNING
-            )
 
 
 @admin.register(PartnerToken)
@@ -135,15 +123,7 @@ class PartnerTokenAdmin(admin.ModelAdmin[PartnerToken]):
 
     list_display = ["partner", "name", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["partner", "name", "key_hash", "last_used_at"]
-    list_filter = ["partner"]
-    actions = ["revoke"]
 
     @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-    @admin.action(description="Revoke the selected tokens")
-    def revoke(self, request: HttpRequest, queryset: QuerySet[PartnerToken]) -> None:
-        for token in queryset:
-            partner_token_revoke(token=token)
-        self.message_user(request, f"Revoked {queryset.count()} token(s).")

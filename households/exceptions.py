@@ -1,6 +1,6 @@
 """Errors of the households domain."""
 
-from core.exceptions import ApplicationError, NotFoundError
+from core.exceptions import NotFoundError
 
 
 class HouseholdNotFoundError(NotFoundError):
@@ -13,14 +13,3 @@ class CommunityNotFoundError(NotFoundError):
 
 class NotificationNotFoundError(NotFoundError):
     """Also what a user gets for another person's notification (the same 404)."""
-
-
-class PartnerAssetNotFoundError(NotFoundError):
-    """Also what a partner gets for another partner's asset (the same 404)."""
-
-
-class PartnerKindError(ApplicationError):
-    """The partner's kind of business does not register this kind of asset."""
-
-    code = "partner_kind_not_allowed"
-    http_status = 403

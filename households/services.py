@@ -1,6 +1,5 @@
 """Writes of the households domain."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -13,8 +12,6 @@ from django.utils import timezone
 
 from core.tokens import key_hash, key_new
 from households.models import Household, Notification, Partner, PartnerToken
-
-logger = logging.getLogger(__name__)
 
 # A notification's e-mail not sent after this long is sent again; one older than FOR is let go
 # (news of a week ago is no longer worth an e-mail).
@@ -111,7 +108,6 @@ def notifications_mark_all_read(*, user_id: int) -> int:
 
 
 PARTNER_KEY_PREFIX = "smxp_"
-PARTNER_LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 def partner_token_create(*, partner: Partner, name: str) -> tuple[PartnerToken, str]:
@@ -122,44 +118,9 @@ def partner_token_create(*, partner: Partner, name: str) -> tuple[PartnerToken, 
 
 
 def partner_token_authenticate(*, key: str) -> PartnerToken | None:
-    """The live token with this key, or None (unknown or revoked); notes when it was last used
-    (to PARTNER_LAST_USED_RESOLUTION: a write per request would cost more than it tells)."""
-    token = (
+    """The live token with this key, or None (unknown or revoked)."""
+    return (
         PartnerToken.objects.select_related("partner")
         .filter(key_hash=key_hash(key), revoked_at__isnull=True)
         .first()
     )
-    if token is not None:
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > PARTNER_LAST_USED_RESOLUTION:
-            PartnerToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
-    return token
-
-
-def partner_token_revoke(*, token: PartnerToken) -> PartnerToken:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at", "updated_at"])
-    return token
-
-
-def partner_token_revoke_leaked(*, key: str) -> PartnerToken | None:
-    """Revokes the live token with this key, which was sent where it gets logged (a URL); None
-    when no live token has it. The log names the token, never the key."""
-    with transaction.atomic():
-        token = (
-            PartnerToken.objects.select_for_update()
-            .filter(key_hash=key_hash(key), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None:
-            return None
-        partner_token_revoke(token=token)
-    logger.warning(
-        "partner token %s (%s) of partner %s revoked: its key was sent in a URL",
-        token.pk,
-        token.name,
-        token.partner_id,
-    )
-    return token

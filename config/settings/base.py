@@ -317,10 +317,6 @@ METERING_TOKEN_RATE = env("METERING_TOKEN_RATE", default="120/min")
 METERING_READ_RATE = env("METERING_READ_RATE", default="30/min")
 # Refused keys (unknown, revoked, malformed) per client address; past it, 429 for any key.
 METERING_REFUSED_TOKEN_RATE = env("METERING_REFUSED_TOKEN_RATE", default="20/hour")
-# The partner API (households.api.partners): requests per partner token, and refused partner
-# keys per client address (past it, 429 for any partner key from that address).
-PARTNER_TOKEN_RATE = env("PARTNER_TOKEN_RATE", default="120/min")
-PARTNER_REFUSED_TOKEN_RATE = env("PARTNER_REFUSED_TOKEN_RATE", default="20/hour")
 WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectstatic
 
 # Slots: blocks older than this are final (CLOSED); raw readings older than the retention are

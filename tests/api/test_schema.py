@@ -96,13 +96,6 @@ def test_the_readings_body_is_documented_as_json_and_as_csv(schema: dict[str, An
         ("post", "/api/v1/telegrams", {200, 201, 400, 401, 403, 409, 413, 415, 429}),
         ("post", "/readings/store", {200, 400, 401, 403, 409, 413, 429}),
         ("get", "/readings/read/{smart_meter_id}", {200, 401, 403, 404, 429}),
-        ("get", "/api/v1/partners/solar-arrays", {200, 400, 401, 403, 429}),
-        ("post", "/api/v1/partners/batteries", {201, 400, 401, 403, 415, 429}),
-        (
-            "patch",
-            "/api/v1/partners/vehicles/{vehicle_id}",
-            {200, 400, 401, 403, 404, 415, 429},
-        ),
     ],
 )
 def test_each_operation_documents_its_errors_with_the_error_body(
@@ -158,20 +151,3 @@ def test_period_parameters_say_they_are_dates_or_instants(schema: dict[str, Any]
     assert query_parameter(schema, "/api/v1/households/{household_id}/daily-totals", "date") == day
     compare = "/api/v1/households/{household_id}/price-plans/compare"
     assert query_parameter(schema, compare, "from") == day
-
-
-def test_the_partner_api_is_documented_with_partner_tokens_and_json_numbers(
-    schema: dict[str, Any],
-) -> None:
-    assert schema["components"]["securitySchemes"]["partnerToken"]["in"] == "header"
-    operation = schema["paths"]["/api/v1/partners/solar-arrays"]["post"]
-    assert operation["security"] == [{"partnerToken": []}]
-    assert set(operation["requestBody"]["content"]) == {"application/json"}
-    register = component(schema, operation["requestBody"]["content"]["application/json"]["schema"])
-    assert set(register["required"]) == {"household", "kwp", "inverter_kw"}
-    assert "installed_by" not in register["properties"]
-    array = component(schema, answer(schema, "post", "/api/v1/partners/solar-arrays", 201))
-    assert array["properties"]["kwp"]["type"] == "number"
-    one_battery = "/api/v1/partners/batteries/{battery_id}"
-    battery = component(schema, answer(schema, "get", one_battery, 200))
-    assert {"reserve_share", "vpp_opt_in"}.isdisjoint(battery["properties"])

@@ -1,12 +1,10 @@
-"""Schemathesis over the whole OpenAPI schema, as a member, as staff, as a meter and as two
-partners (an installer, an EV maker).
+"""Schemathesis over the whole OpenAPI schema, as a member, as staff and as a meter.
 
 Per operation and caller: generated cases aimed at the seeded world's objects (the caller's
-household, invoice, notification, meter, the partners' assets), the same with meaningful dates,
-one valid body for each write, and free cases (any id). Every answer must be no server error, a
-status the schema documents, and a body and content type that conform to it. The run is bounded
-(CASES_AIMED, CASES_FREE) and derandomised, so CI is repeatable; its figures are printed even
-when it passes.
+household, invoice, notification, meter), the same with meaningful dates, one valid body for each
+write, and free cases (any id). Every answer must be no server error, a status the schema
+documents, and a body and content type that conform to it. The run is bounded (CASES_AIMED,
+CASES_FREE) and derandomised, so CI is repeatable; its figures are printed even when it passes.
 """
 
 import logging
@@ -15,7 +13,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -41,16 +38,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from billing.services import credit_note_issue, invoice_issue_for_month
-from households.models import (
-    ElectricVehicle,
-    HomeBattery,
-    Household,
-    Partner,
-    PartnerGrant,
-    PartnerKind,
-    SolarArray,
-)
-from households.services import NotificationMessage, household_notify, partner_token_create
+from households.services import NotificationMessage, household_notify
 from metering.choices import MeterKind
 from tests.billing.factories import MONTH, household_on_green_plan, month_slots
 from tests.households.factories import HouseholdFactory, MembershipFactory, UserFactory
@@ -97,10 +85,6 @@ def wsgi_app(settings: Settings) -> Iterator[Any]:
     per-request connection clean-up would close that transaction, so it is off meanwhile."""
     settings.JOI_OPEN = False  # production's answer: the JOI endpoints need a token
     settings.METERING_TOKEN_RATE = "1000000/min"  # noqa: S105 - a rate: the fuzzer is no rogue device
-    settings.PARTNER_TOKEN_RATE = "1000000/min"  # noqa: S105 - a rate, as above
-    # The partners' keys are refused by the device endpoints, which is no guessing: without
-    # this, they would use up the address's refused attempts and the meter would meet 429s.
-    settings.METERING_REFUSED_TOKEN_RATE = "1000000/hour"  # noqa: S105 - a rate
     cache.clear()
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -147,21 +131,6 @@ def seeded_callers() -> list[Caller]:
     feed(meter, 1.5, timezone.now() - timedelta(hours=2), 60)
     _token, key = token_for(meter)
     staff = UserFactory.create(is_staff=True)
-    installer, installer_key = _partner(household, PartnerKind.INSTALLER)
-    ev_maker, ev_maker_key = _partner(household, PartnerKind.EV_MAKER)
-    array = SolarArray.objects.create(
-        household=household, installed_by=installer, kwp=Decimal(5), inverter_kw=Decimal(4)
-    )
-    battery = HomeBattery.objects.create(
-        household=household,
-        supplier=installer,
-        capacity_kwh=Decimal(10),
-        max_charge_kw=Decimal(5),
-        max_discharge_kw=Decimal(5),
-    )
-    car = ElectricVehicle.objects.create(
-        household=household, maker=ev_maker, battery_kwh=Decimal(58), charger_max_kw=Decimal(11)
-    )
 
     people = {
         "household_id": household.pk,
@@ -171,9 +140,6 @@ def seeded_callers() -> list[Caller]:
         "plan_id": "green",
         "meter_id": meter.meter_id,
         "smart_meter_id": meter.meter_id,
-        "solar_array_id": array.pk,
-        "battery_id": battery.pk,
-        "vehicle_id": car.pk,
     }
     member_headers, member_cookies = _session(member)
     staff_headers, staff_cookies = _session(staff)
@@ -181,48 +147,15 @@ def seeded_callers() -> list[Caller]:
         Caller("member", member_headers, member_cookies, people),
         Caller("staff", staff_headers, staff_cookies, people),
         Caller("meter", {"Authorization": f"Token {key}"}, {}, people),
-        Caller("installer", {"Authorization": f"Token {installer_key}"}, {}, people),
-        Caller("ev maker", {"Authorization": f"Token {ev_maker_key}"}, {}, people),
     ]
 
 
-def _partner(household: Household, kind: str) -> tuple[Partner, str]:
-    """A partner the household is shared with, and its API key."""
-    partner = Partner.objects.create(name=f"A {kind}", kind=kind)
-    PartnerGrant.objects.create(partner=partner, household=household)
-    _token, key = partner_token_create(partner=partner, name="fuzz")
-    return partner, key
-
-
-def valid_bodies(meter_id: str, household_id: int) -> dict[str, list[tuple[str, Any]]]:
+def valid_bodies(meter_id: str) -> dict[str, list[tuple[str, Any]]]:
     """A body each write endpoint accepts (generated bodies almost never get past validation)."""
     now = timezone.now().replace(microsecond=0)
     local = timezone.localtime(now - timedelta(minutes=30))
     stamp = local.strftime("%y%m%d%H%M%S") + ("S" if local.dst() else "W")
-    json = "application/json"
     return {
-        "POST /api/v1/partners/solar-arrays": [
-            (json, {"household": household_id, "kwp": 6.4, "inverter_kw": 5})
-        ],
-        "PATCH /api/v1/partners/solar-arrays/{solar_array_id}": [
-            (json, {"commissioned_on": "2026-05-01"})
-        ],
-        "POST /api/v1/partners/batteries": [
-            (
-                json,
-                {
-                    "household": household_id,
-                    "capacity_kwh": 10,
-                    "max_charge_kw": 5,
-                    "max_discharge_kw": 5,
-                },
-            )
-        ],
-        "PATCH /api/v1/partners/batteries/{battery_id}": [(json, {"efficiency": 0.9})],
-        "POST /api/v1/partners/vehicles": [
-            (json, {"household": household_id, "battery_kwh": 58, "charger_max_kw": 7.4})
-        ],
-        "PATCH /api/v1/partners/vehicles/{vehicle_id}": [(json, {"charger_min_kw": 1.38})],
         "POST /api/v1/meters/{meter_id}/readings": [
             (
                 "application/json",
@@ -298,8 +231,7 @@ def test_the_api_answers_as_its_schema_says(
 ) -> None:
     caplog.set_level(logging.ERROR, logger="django.request")  # 4xx are the expected answers
     callers = seeded_callers()
-    people = callers[0].path_parameters
-    bodies = valid_bodies(people["meter_id"], people["household_id"])
+    bodies = valid_bodies(callers[0].path_parameters["meter_id"])
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
     tally = Tally()
     for result in schema.get_all_operations():

@@ -1,19 +1,10 @@
 """The household's admin page: its members, and the rows higher apps contribute (meters, plan)."""
 
-import re
-
 import pytest
 from django.test import Client
 
-from households.models import PartnerToken
-from households.services import partner_token_authenticate
 from metering.models import DsmrEquipment
-from tests.households.factories import (
-    HouseholdFactory,
-    MembershipFactory,
-    PartnerFactory,
-    UserFactory,
-)
+from tests.households.factories import HouseholdFactory, MembershipFactory, UserFactory
 from tests.metering.factories import MeterFactory
 from tests.pricing.factories import SubscriptionFactory
 
@@ -51,24 +42,3 @@ def test_the_meter_page_shows_its_dsmr_equipment(admin_client: Client) -> None:
     assert page.status_code == 200
     assert "E0044007141234567" in page.content.decode()
     assert "refused telegrams" in page.content.decode().lower()
-
-
-def test_the_admin_creates_a_partner_token_shown_once_and_revokes_it(admin_client: Client) -> None:
-    partner = PartnerFactory.create(name="Albert Solar")
-    page = admin_client.post(
-        "/admin/households/partner/",
-        {"action": "create_tokens", "_selected_action": [partner.pk]},
-        follow=True,
-    )
-    token = PartnerToken.objects.get(partner=partner)
-    [key] = re.findall(r"smxp_[A-Za-z0-9_-]+", page.content.decode())
-    assert partner_token_authenticate(key=key) == token
-    assert key not in token.key_hash
-
-    admin_client.post(
-        "/admin/households/partnertoken/",
-        {"action": "revoke", "_selected_action": [token.pk]},
-    )
-    token.refresh_from_db()
-    assert token.revoked_at is not None
-    assert partner_token_authenticate(key=key) is None
