@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("metering.api.urls")),
     path("", include("pricing.api.urls")),
     path("", include("billing.api.urls")),
+    path("", include("grid.api.urls")),
 ]
