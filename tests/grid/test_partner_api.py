@@ -604,3 +604,19 @@ def test_malformed_json_wrong_media_type_and_a_body_too_large(settings: Settings
     large = client.post(SOLAR, solar_body(household, name="x" * 100), format="json")
     assert (large.status_code, large.json()["code"]) == (413, "body_too_large")
     assert not SolarArray.objects.exists()
+
+
+def test_ids_and_numbers_out_of_any_range_are_a_clear_answer_not_a_crash() -> None:
+    partner, client, _key = partner_client()
+    household = customer(partner)
+    huge = client.post(SOLAR, {**solar_body(household), "household": 10**30}, format="json")
+    assert huge.status_code == 400  # beyond 64 bits JSON numbers are read as floats
+    assert huge.json()["extra"]["fields"] == {"household": ["A valid integer is required."]}
+    beyond = client.post(SOLAR, {**solar_body(household), "household": 2**62}, format="json")
+    assert (beyond.status_code, beyond.json()["message"]) == (404, "No such household.")
+    assert client.get(f"{SOLAR}{10**30}").status_code == 404
+    for value in ("1e400", "NaN", "-Infinity"):
+        raw = f'{{"household": {household.pk}, "kwp": {value}, "inverter_kw": 3}}'
+        response = client.generic("POST", SOLAR, raw, content_type="application/json")
+        assert response.status_code == 400, (value, response.json())
+    assert not SolarArray.objects.exists()
