@@ -132,6 +132,19 @@ def test_households_are_the_ones_shared_with_me_without_personal_data() -> None:
     ]
 
 
+def test_the_households_list_makes_the_same_few_queries_for_any_number(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    partner, client, _key = partner_client()
+    for _ in range(3):
+        customer(partner)
+    client.get(f"{BASE}/me")  # the token's last use is noted: no write on the next requests
+    # The token, the count, the page with the communities.
+    with django_assert_num_queries(3):
+        response = client.get(f"{BASE}/households/")
+    assert response.json()["count"] == 3
+
+
 def test_a_staff_member_logged_in_acts_for_their_partner() -> None:
     partner = PartnerFactory.create(kind=PartnerKind.EV_MAKER)
     user = UserFactory.create()
