@@ -1,4 +1,5 @@
-"""Secrets out of log lines: device keys and the query-string values that may carry them."""
+"""Secrets out of log lines: device and partner keys, and the query-string values that may
+carry them."""
 
 import logging
 import re
@@ -12,13 +13,13 @@ _URL_SECRET = re.compile(
     r"([?&;](?:" + "|".join(sorted(URL_SECRET_NAMES)) + r")=)[^&;\s\"']*", re.IGNORECASE
 )
 _TOKEN_HEADER = re.compile(r"(\bToken\s+)[^\s\"',]+", re.IGNORECASE)
-_DEVICE_KEY = re.compile(r"\bsmx_[A-Za-z0-9_-]+")
+_KEY = re.compile(r"\b(smxp?_)[A-Za-z0-9_-]+")  # device (smx_) and partner (smxp_) keys
 
 
 def redact(text: str) -> str:
     text = _URL_SECRET.sub(rf"\1{REDACTED}", text)
     text = _TOKEN_HEADER.sub(rf"\1{REDACTED}", text)
-    return _DEVICE_KEY.sub(f"smx_{REDACTED}", text)
+    return _KEY.sub(rf"\1{REDACTED}", text)
 
 
 class RedactSecretsFilter(logging.Filter):

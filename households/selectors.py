@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from households.exceptions import CommunityNotFoundError, HouseholdNotFoundError
-from households.models import Community, Household, Notification
+from households.models import Community, Household, Notification, Partner
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -48,3 +48,27 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
 
 def notification_unread_count(*, user: User) -> int:
     return notification_list(user=user).filter(read_at__isnull=True).count()
+
+
+def partner_household_list(*, partner: Partner) -> QuerySet[Household]:
+    """The households the energy company has shared with this partner (its customers)."""
+    return (
+        Household.objects.filter(partner_grants__partner=partner)
+        .select_related("community")
+        .order_by("pk")
+    )
+
+
+def partner_household_get(*, partner: Partner, household_id: int) -> Household:
+    """A household shared with the partner; otherwise 404, exactly as if it did not exist."""
+    household = partner_household_list(partner=partner).filter(pk=household_id).first()
+    if household is None:
+        raise HouseholdNotFoundError("No such household.")
+    return household
+
+
+def partner_list_for_staff(*, user: User) -> QuerySet[Partner]:
+    """The partner companies a user is on the staff of."""
+    if not user.is_authenticated:
+        return Partner.objects.none()
+    return Partner.objects.filter(staff__pk=user.pk).order_by("pk")

@@ -117,10 +117,43 @@ def partner_token_create(*, partner: Partner, name: str) -> tuple[PartnerToken, 
     return token, key
 
 
+# last_used_at is a hint for admins, written at most this often (as for device tokens).
+PARTNER_TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
 def partner_token_authenticate(*, key: str) -> PartnerToken | None:
-    """The live token with this key, or None (unknown or revoked)."""
-    return (
+    """The live token with this key, or None (unknown or revoked); notes when it was used."""
+    token = (
         PartnerToken.objects.select_related("partner")
         .filter(key_hash=key_hash(key), revoked_at__isnull=True)
         .first()
     )
+    if token is not None:
+        now = timezone.now()
+        if (
+            token.last_used_at is None
+            or now - token.last_used_at > PARTNER_TOKEN_LAST_USED_RESOLUTION
+        ):
+            PartnerToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+    return token
+
+
+def partner_token_revoke(*, token: PartnerToken) -> PartnerToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
+
+
+def partner_token_revoke_leaked(*, key: str) -> PartnerToken | None:
+    """Revokes the live token with this key, which was sent where it gets logged (a URL)."""
+    with transaction.atomic():
+        token = (
+            PartnerToken.objects.select_for_update()
+            .filter(key_hash=key_hash(key), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None:
+            return None
+        return partner_token_revoke(token=token)

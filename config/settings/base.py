@@ -317,6 +317,10 @@ METERING_TOKEN_RATE = env("METERING_TOKEN_RATE", default="120/min")
 METERING_READ_RATE = env("METERING_READ_RATE", default="30/min")
 # Refused keys (unknown, revoked, malformed) per client address; past it, 429 for any key.
 METERING_REFUSED_TOKEN_RATE = env("METERING_REFUSED_TOKEN_RATE", default="20/hour")
+# The partner API (grid/api/partners): requests per partner token (or staff session), and the
+# largest body it reads (an asset is a few hundred bytes).
+PARTNER_API_RATE = env("PARTNER_API_RATE", default="300/min")
+PARTNER_MAX_BODY_BYTES = env.int("PARTNER_MAX_BODY_BYTES", default=64 * 1024)
 WHITENOISE_USE_FINDERS = DEBUG  # the demo serves static files without collectstatic
 
 # Slots: blocks older than this are final (CLOSED); raw readings older than the retention are

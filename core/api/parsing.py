@@ -7,7 +7,7 @@ import orjson
 from django.core.exceptions import RequestDataTooBig
 from rest_framework.request import Request
 
-from core.exceptions import BodyTooLargeError, MalformedJsonError
+from core.exceptions import BodyTooLargeError, MalformedJsonError, UnsupportedMediaTypeError
 
 
 def request_body(request: Request, *, limit: int) -> bytes:
@@ -33,3 +33,17 @@ def json_body(body: bytes) -> Any:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise MalformedJsonError(f"The body is not valid JSON: {exc}.") from None
+
+
+def json_object_body(request: Request, *, limit: int) -> dict[str, Any]:
+    """A JSON object body: 415 for another media type, 413 beyond ``limit`` bytes, 400 when it
+    is malformed or not an object."""
+    content_type = media_type(request)
+    if content_type != "application/json":
+        raise UnsupportedMediaTypeError(
+            f"Send application/json, not {content_type or 'nothing'!r}."
+        )
+    document = json_body(request_body(request, limit=limit))
+    if not isinstance(document, dict):
+        raise MalformedJsonError("The body must be a JSON object.")
+    return document

@@ -3,8 +3,8 @@
 Every error has one body (core.api.exception_handler); which statuses an operation can answer
 follows from what the view is made of:
 - 400 when it reads a request body or query parameters (filters included);
-- 401 when one of its authentications challenges (a device token); a session alone answers 403,
-  as DRF does when it has no WWW-Authenticate to send;
+- 401 when one of its authentications challenges (a device or partner token); a session alone
+  answers 403, as DRF does when it has no WWW-Authenticate to send;
 - 403 unless anyone may call it (no or another's credentials, a missing CSRF token, not staff);
 - 404 when its path names an object (unknown, or not the caller's);
 - 429 when it is throttled.
@@ -55,7 +55,9 @@ class AutoSchema(SpectacularAutoSchema):
             statuses[400] = "bad input; the message names the field or parameter"
         authenticators = view.get_authenticators()
         if any(auth.authenticate_header(view.request) for auth in authenticators):
-            statuses[401] = "missing, unknown or revoked device token, or a token in the URL"
+            statuses[401] = (
+                "missing, unknown or revoked token (device or partner), or a token in the URL"
+            )
         if not all(isinstance(p, AllowAny) for p in view.get_permissions()):
             statuses[403] = "not logged in (sessions answer 403), not allowed, or no CSRF token"
         if "{" in self.path:

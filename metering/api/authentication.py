@@ -9,6 +9,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from core.redaction import URL_SECRET_NAMES
+from households.services import PARTNER_KEY_PREFIX
 from metering.api.throttling import RefusedTokenRateThrottle
 from metering.models import DeviceToken
 from metering.services.tokens import device_token_for_key, device_token_revoke_leaked
@@ -48,6 +49,8 @@ class DeviceTokenAuthentication(BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             _refuse(request, "The token is not valid.")
+        if key.startswith(PARTNER_KEY_PREFIX):
+            _refuse(request, "A partner token cannot read or write meters: use a device token.")
         token = device_token_for_key(key=key)
         if token is None:
             _refuse(request, "The token is unknown or revoked.")

@@ -96,6 +96,11 @@ def test_the_readings_body_is_documented_as_json_and_as_csv(schema: dict[str, An
         ("post", "/api/v1/telegrams", {200, 201, 400, 401, 403, 409, 413, 415, 429}),
         ("post", "/readings/store", {200, 400, 401, 403, 409, 413, 429}),
         ("get", "/readings/read/{smart_meter_id}", {200, 401, 403, 404, 429}),
+        ("get", "/api/v1/partners/me", {200, 401, 403, 429}),
+        ("get", "/api/v1/partners/households/", {200, 401, 403, 429}),
+        ("post", "/api/v1/partners/solar-arrays/", {201, 400, 401, 403, 404, 413, 415, 429}),
+        ("get", "/api/v1/partners/home-batteries/{asset_id}", {200, 401, 403, 404, 429}),
+        ("patch", "/api/v1/partners/vehicles/{asset_id}", {200, 400, 401, 403, 404, 413, 415, 429}),
     ],
 )
 def test_each_operation_documents_its_errors_with_the_error_body(

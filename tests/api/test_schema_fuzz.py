@@ -1,9 +1,9 @@
-"""Schemathesis over the whole OpenAPI schema, as a member, as staff and as a meter.
+"""Schemathesis over the whole OpenAPI schema, as a member, as staff, as a meter and as a partner.
 
 Per operation and caller: generated cases aimed at the seeded world's objects (the caller's
-household, invoice, notification, meter), the same with meaningful dates, one valid body for each
-write, and free cases (any id). Every answer must be no server error, a status the schema
-documents, and a body and content type that conform to it. The run is bounded (CASES_AIMED,
+household, invoice, notification, meter, solar array), the same with meaningful dates, one valid
+body for each write, and free cases (any id). Every answer must be no server error, a status the
+schema documents, and a body and content type that conform to it. The run is bounded (CASES_AIMED,
 CASES_FREE) and derandomised, so CI is repeatable; its figures are printed even when it passes.
 """
 
@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -38,10 +39,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from billing.services import credit_note_issue, invoice_issue_for_month
-from households.services import NotificationMessage, household_notify
+from households.models import PartnerKind, SolarArray
+from households.services import NotificationMessage, household_notify, partner_token_create
 from metering.choices import MeterKind
 from tests.billing.factories import MONTH, household_on_green_plan, month_slots
-from tests.households.factories import HouseholdFactory, MembershipFactory, UserFactory
+from tests.households.factories import (
+    HouseholdFactory,
+    MembershipFactory,
+    PartnerGrantFactory,
+    UserFactory,
+)
 from tests.metering.factories import MeterFactory, feed, token_for
 from tests.metering.p1 import at
 from tests.pricing.factories import RateBandFactory, WeekdayMultiplierFactory
@@ -85,6 +92,10 @@ def wsgi_app(settings: Settings) -> Iterator[Any]:
     per-request connection clean-up would close that transaction, so it is off meanwhile."""
     settings.JOI_OPEN = False  # production's answer: the JOI endpoints need a token
     settings.METERING_TOKEN_RATE = "1000000/min"  # noqa: S105 - a rate: the fuzzer is no rogue device
+    # Each token caller is refused on the other's endpoints (a meter's key on the partner API, a
+    # partner's on the meter API): expected refusals, which must not throttle the address.
+    settings.METERING_REFUSED_TOKEN_RATE = "1000000/min"  # noqa: S105 - a rate, not a secret
+    settings.PARTNER_API_RATE = "1000000/min"
     cache.clear()
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -112,7 +123,8 @@ def _session(user: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 def seeded_callers() -> list[Caller]:
     """A member's household on a plan with bands and multipliers, a month invoiced and
-    credited, a notification, a grid meter with today's readings; staff; the meter's token."""
+    credited, a notification, a grid meter with today's readings; staff; the meter's token;
+    a solar installer the household is shared with, its array there and its token."""
     household = household_on_green_plan()
     version = household.subscriptions.get().price_plan.versions.get()
     RateBandFactory.create(version=version)
@@ -131,6 +143,11 @@ def seeded_callers() -> list[Caller]:
     feed(meter, 1.5, timezone.now() - timedelta(hours=2), 60)
     _token, key = token_for(meter)
     staff = UserFactory.create(is_staff=True)
+    grant = PartnerGrantFactory.create(household=household, partner__kind=PartnerKind.INSTALLER)
+    array = SolarArray.objects.create(
+        household=household, kwp=Decimal(4), inverter_kw=Decimal(4), installed_by=grant.partner
+    )
+    _partner_token, partner_key = partner_token_create(partner=grant.partner, name="fuzz")
 
     people = {
         "household_id": household.pk,
@@ -140,6 +157,7 @@ def seeded_callers() -> list[Caller]:
         "plan_id": "green",
         "meter_id": meter.meter_id,
         "smart_meter_id": meter.meter_id,
+        "asset_id": array.pk,
     }
     member_headers, member_cookies = _session(member)
     staff_headers, staff_cookies = _session(staff)
@@ -147,10 +165,11 @@ def seeded_callers() -> list[Caller]:
         Caller("member", member_headers, member_cookies, people),
         Caller("staff", staff_headers, staff_cookies, people),
         Caller("meter", {"Authorization": f"Token {key}"}, {}, people),
+        Caller("partner", {"Authorization": f"Token {partner_key}"}, {}, people),
     ]
 
 
-def valid_bodies(meter_id: str) -> dict[str, list[tuple[str, Any]]]:
+def valid_bodies(meter_id: str, household_id: int) -> dict[str, list[tuple[str, Any]]]:
     """A body each write endpoint accepts (generated bodies almost never get past validation)."""
     now = timezone.now().replace(microsecond=0)
     local = timezone.localtime(now - timedelta(minutes=30))
@@ -169,6 +188,12 @@ def valid_bodies(meter_id: str) -> dict[str, list[tuple[str, Any]]]:
             ("text/csv", f"time,power_kw\n{int((now - timedelta(minutes=18)).timestamp())},0.5\n"),
         ],
         "POST /api/v1/telegrams": [("text/plain", at(stamp).decode("ascii"))],
+        "POST /api/v1/partners/solar-arrays/": [
+            ("application/json", {"household": household_id, "kwp": 3.5, "inverter_kw": 3})
+        ],
+        "PATCH /api/v1/partners/solar-arrays/{asset_id}": [
+            ("application/json", {"commissioned_on": "2026-11-30", "tilt_degrees": 25})
+        ],
         "POST /readings/store": [
             (
                 "application/json",
@@ -231,7 +256,9 @@ def test_the_api_answers_as_its_schema_says(
 ) -> None:
     caplog.set_level(logging.ERROR, logger="django.request")  # 4xx are the expected answers
     callers = seeded_callers()
-    bodies = valid_bodies(callers[0].path_parameters["meter_id"])
+    bodies = valid_bodies(
+        callers[0].path_parameters["meter_id"], callers[0].path_parameters["household_id"]
+    )
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
     tally = Tally()
     for result in schema.get_all_operations():

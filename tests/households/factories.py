@@ -3,7 +3,14 @@ from django.contrib.auth.models import User
 from factory.declarations import LazyAttribute, Sequence, SubFactory
 from factory.django import DjangoModelFactory, Password
 
-from households.models import Community, Household, Membership
+from households.models import (
+    Community,
+    Household,
+    Membership,
+    Partner,
+    PartnerGrant,
+    PartnerKind,
+)
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -38,3 +45,21 @@ class MembershipFactory(DjangoModelFactory[Membership]):
 
     household = SubFactory(HouseholdFactory)
     user = SubFactory(UserFactory)
+
+
+class PartnerFactory(DjangoModelFactory[Partner]):
+    class Meta:
+        model = Partner
+
+    name = Sequence(lambda n: f"Partner {n}")
+    kind = PartnerKind.INSTALLER
+
+
+class PartnerGrantFactory(DjangoModelFactory[PartnerGrant]):
+    """A household shared with a partner."""
+
+    class Meta:
+        model = PartnerGrant
+
+    partner = SubFactory(PartnerFactory)
+    household = SubFactory(HouseholdFactory)
