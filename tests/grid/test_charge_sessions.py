@@ -31,7 +31,7 @@ def _wait_for_plans(count: int, timeout_s: float = 30.0) -> list[Plan]:
 @pytest.mark.usefixtures("celery_worker")
 def test_a_plug_in_and_a_changed_departure_each_make_a_plan() -> None:
     feeder = Feeder.objects.create(name="F1", limit_kw=Decimal(20))
-    car, _ = _car(HouseholdFactory(), feeder)
+    car, _ = _car(HouseholdFactory.create(), feeder)
     now = timezone.now()
     session = charge_session_plug_in(
         vehicle=car,
@@ -58,7 +58,7 @@ def test_a_plug_in_and_a_changed_departure_each_make_a_plan() -> None:
 
 @pytest.mark.django_db
 def test_a_car_plugged_in_twice_or_departing_before_it_arrives_is_refused() -> None:
-    car, _ = _car(HouseholdFactory(), None)
+    car, _ = _car(HouseholdFactory.create(), None)
     now = timezone.now()
     with pytest.raises(ValidationError, match="departure must be after"):
         charge_session_plug_in(

@@ -74,7 +74,7 @@ def test_two_cars_share_the_feeder_in_the_cheapest_slots() -> None:
     _prices()
     feeder = Feeder.objects.create(name="F1", limit_kw=Decimal(12))
     departs = NOW + timedelta(hours=14)  # 07:00 local
-    cars = [_car(HouseholdFactory(), feeder, name=n) for n in ("a", "b")]
+    cars = [_car(HouseholdFactory.create(), feeder, name=n) for n in ("a", "b")]
     for car, _ in cars:
         _plug(car, "9", departs)  # 10 kWh from the grid each at 0.9
 
@@ -112,7 +112,7 @@ def test_two_cars_share_the_feeder_in_the_cheapest_slots() -> None:
 def test_a_car_that_cannot_be_full_is_told_once() -> None:
     _prices()
     feeder = Feeder.objects.create(name="F1", limit_kw=Decimal(20))
-    household = HouseholdFactory()
+    household = HouseholdFactory.create()
     MembershipFactory(household=household)
     car, _ = _car(household, feeder, max_kw="3.7")
     session = _plug(car, "20", NOW + timedelta(hours=2))  # 2 h × 3.7 kW × 0.9 = 6.66 kWh
@@ -132,7 +132,7 @@ def test_a_car_that_cannot_be_full_is_told_once() -> None:
 def test_energy_already_metered_is_not_planned_again() -> None:
     _prices()
     feeder = Feeder.objects.create(name="F1", limit_kw=Decimal(20))
-    car, meter = _car(HouseholdFactory(), feeder)
+    car, meter = _car(HouseholdFactory.create(), feeder)
     _plug(car, "9", NOW + timedelta(hours=14))
     EnergySlot.objects.create(meter=meter, start=NOW - SLOT, charge_kwh=Decimal(5))  # 4.5 kWh
 
@@ -146,7 +146,7 @@ def test_energy_already_metered_is_not_planned_again() -> None:
 
 
 def test_no_car_plugged_in_stores_no_plan() -> None:
-    car, _ = _car(HouseholdFactory(), None)
+    car, _ = _car(HouseholdFactory.create(), None)
     session = _plug(car, "9", NOW + timedelta(hours=3))
     session.unplugged_at = NOW
     session.save()
@@ -157,7 +157,7 @@ def test_no_car_plugged_in_stores_no_plan() -> None:
 def test_a_device_gets_its_setpoints_from_the_current_slot_zeros_included() -> None:
     _prices()
     feeder = Feeder.objects.create(name="F1", limit_kw=Decimal(20))
-    car, meter = _car(HouseholdFactory(), feeder)
+    car, meter = _car(HouseholdFactory.create(), feeder)
     _plug(car, "9", NOW + timedelta(hours=14))
     other = Meter.objects.create(meter_id="not-planned", kind=MeterKind.EV)
     assert setpoints_current(meter=meter, now=NOW).plan is None
@@ -180,16 +180,16 @@ def test_a_device_gets_its_setpoints_from_the_current_slot_zeros_included() -> N
 
 def test_the_base_load_forecast_is_the_same_slot_of_the_week_less_the_cars() -> None:
     feeder = Feeder.objects.create(name="F1", limit_kw=Decimal(50))
-    household = HouseholdFactory()
+    household = HouseholdFactory.create()
     FeederConnection.objects.create(household=household, feeder=feeder)
     _, meter = _car(household, None)
     for weeks in (1, 2):
         start = NOW - timedelta(weeks=weeks)
         HouseholdSlot.objects.create(
-            household=household, start=start, import_kwh=Decimal(weeks), consumption_kwh=1
+            household=household, start=start, import_kwh=Decimal(weeks), consumption_kwh=Decimal(1)
         )
         EnergySlot.objects.create(meter=meter, start=start, charge_kwh=Decimal("0.5"))
-    alone = HouseholdFactory()  # on no feeder
+    alone = HouseholdFactory.create()  # on no feeder
     HouseholdSlot.objects.create(
         household=alone, start=NOW - timedelta(weeks=1), import_kwh=Decimal("0.25")
     )

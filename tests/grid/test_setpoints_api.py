@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _planned_car():  # type: ignore[no-untyped-def]
     feeder = Feeder.objects.create(name="F1", limit_kw=20)
-    car, meter = _car(HouseholdFactory(), feeder)
+    car, meter = _car(HouseholdFactory.create(), feeder)
     session = _plug(car, "9", timezone.now() + timedelta(hours=3))
     session.plugged_in_at = timezone.now() - timedelta(minutes=1)
     session.save()
@@ -51,7 +51,7 @@ def test_a_device_reads_its_setpoints_with_its_own_token() -> None:
 
 def test_another_meters_token_no_token_and_an_unknown_meter_are_refused() -> None:
     meter, _ = _planned_car()
-    _, other_key = token_for(MeterFactory())
+    _, other_key = token_for(MeterFactory.create())
     client = APIClient()
     assert client.get(f"/api/v1/devices/{meter.meter_id}/setpoints").status_code == 401
     client.credentials(HTTP_AUTHORIZATION=f"Token {other_key}")
@@ -61,7 +61,7 @@ def test_another_meters_token_no_token_and_an_unknown_meter_are_refused() -> Non
 
 
 def test_a_meter_no_plan_covers_gets_an_empty_list() -> None:
-    meter = MeterFactory()
+    meter = MeterFactory.create()
     _, key = token_for(meter)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -78,7 +78,7 @@ def test_the_plan_is_retained_on_the_devices_topic() -> None:
     meter, plan = _planned_car()
     assert setpoints_publish(plan=plan) == 1
 
-    received: queue.Queue[bytes] = queue.Queue()
+    received: queue.Queue[bytes | bytearray] = queue.Queue()
     client = mqtt_client(client_id="", clean_session=True)
     client.on_message = lambda _c, _u, message: received.put(message.payload)
     client.connect(settings.METERING_MQTT_HOST, settings.METERING_MQTT_PORT)

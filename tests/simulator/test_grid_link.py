@@ -25,7 +25,7 @@ SLOT = timedelta(minutes=15)
 
 
 def _town_with_a_car() -> tuple[Meter, Meter]:
-    household = HouseholdFactory()
+    household = HouseholdFactory.create()
     grid = Meter.objects.create(meter_id="grid-1", kind=MeterKind.GRID, household=household)
     car = ElectricVehicle.objects.create(
         household=household, battery_kwh=Decimal(60), charger_max_kw=Decimal("7.4")
