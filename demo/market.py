@@ -8,8 +8,9 @@ PowerDale's own weather (the simulator's cloud factor), and a windy slot is chea
 """
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -19,7 +20,6 @@ from simulator.physics import (
     IntArray,
     cloud_factor,
     keys_array,
-    local_midnights,
     local_time,
     value_noise,
 )
@@ -34,10 +34,10 @@ WIND_KEY = 0x3171D
 def day_slots(first: date, last: date, time_zone: str) -> IntArray:
     """The 15-minute slot starts (epoch seconds) of the local days ``first`` … ``last``
     (92 or 100 on a DST day)."""
-    epoch = date(1970, 1, 1)
-    days = np.array([(first - epoch).days, (last - epoch).days + 1], dtype=np.int64)
-    start, end = local_midnights(days, time_zone)
-    return np.arange(start, end, SLOT_S, dtype=np.int64)
+    zone = ZoneInfo(time_zone)
+    start = datetime.combine(first, time(), tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=zone)
+    return np.arange(int(start.timestamp()), int(end.timestamp()), SLOT_S, dtype=np.int64)
 
 
 def wind_share(times: IntArray, *, seed: int) -> FloatArray:
