@@ -3,11 +3,13 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 from itertools import pairwise
 
 import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
@@ -303,3 +305,11 @@ def test_a_database_seeded_before_the_assets_gains_them() -> None:
     assert not Meter.objects.filter(kind="battery", home_battery__isnull=True).exists()
     assert not Meter.objects.filter(kind="ev", electric_vehicle__isnull=True).exists()
     assert np.isfinite([float(f.limit_kw) for f in Feeder.objects.all()]).all()
+
+
+def test_the_welcome_names_the_partners() -> None:
+    out = StringIO()
+    call_command("demo_welcome", stdout=out)
+    text = out.getvalue()
+    for name in ("albert (Albert Solar)", "thomas (Thomas Batteries)", "elon (Volt Motors)"):
+        assert name in text
