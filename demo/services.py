@@ -205,7 +205,8 @@ def _demo_user(
 def _load_history(now: datetime, days: int) -> int:
     """The simulated town's history up to ``now`` (on the quarter hour), through the ingestion
     service. Each meter resumes after its latest reading (a load stopped half-way, or a demo
-    that was down for a while, is completed); the history starts ``days`` before ``now``."""
+    that was down for a while, is completed), a new meter at a home with a history after its
+    grid meter's; the history starts ``days`` before ``now``."""
     houses = town_houses()
     if not houses or days <= 0:
         return 0
@@ -215,8 +216,13 @@ def _load_history(now: datetime, days: int) -> int:
     town = town_build(houses, seed=SIMULATION_SEED)
     latest = _latest_reading_s(town.meters)
     after: dict[Meter, int | None] = {}
-    for meter in town.meters:
+    for meter, house in zip(town.meters, town.meter_house.tolist(), strict=True):
         last = latest.get(meter.pk)
+        if last is None:
+            # A meter added to a home that has a history (Pierre & Marie's battery and car in
+            # an older database) starts where the home's grid meter is: the past readings
+            # were made without it, and its own past would not add up with theirs.
+            last = latest.get(town.houses[house].grid.pk)
         if last is None or last < end:
             after[meter] = last
     if not after:

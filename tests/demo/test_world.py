@@ -36,7 +36,7 @@ from households.models import (
     PartnerGrant,
     SolarArray,
 )
-from metering.models import Meter
+from metering.models import Meter, Reading
 from simulator.engine import TownRun
 from simulator.town import town_build, town_houses
 
@@ -313,3 +313,20 @@ def test_the_welcome_names_the_partners() -> None:
     text = out.getvalue()
     for name in ("albert (Albert Solar)", "thomas (Thomas Batteries)", "elon (Volt Motors)"):
         assert name in text
+
+
+def test_a_meter_added_to_a_home_with_a_history_starts_where_the_home_is() -> None:
+    seed_demo(now=NOW, history_days=1)
+    new = ["battery-meter-5", "ev-meter-5"]
+    Meter.objects.filter(meter_id__in=new).delete()  # as in a database seeded before
+
+    seed_demo(now=NOW + timedelta(hours=1), history_days=1)
+
+    for meter_id in new:
+        times = list(
+            Reading.objects.filter(meter__meter_id=meter_id)
+            .order_by("time")
+            .values_list("time", flat=True)
+        )
+        assert times == [NOW + timedelta(minutes=15 * k) for k in range(1, 5)]
+    assert Reading.objects.filter(meter__meter_id="smart-meter-5").count() == 96 + 4
