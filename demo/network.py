@@ -222,7 +222,9 @@ def series_seed(*, today: date, history_days: int, seed: int) -> tuple[int, int]
         ),
         batch_size=BATCH,
     )
-    plant = Plant.objects.get(name=WIND_FARM)
+    plant = Plant.objects.filter(name=WIND_FARM).first()
+    if plant is None:  # renamed or removed by the operator: its series is theirs to keep
+        return len(new_prices), 0
     have = set(plant.availability_series.filter(**window).values_list("slot_start", flat=True))
     shares = shares_decimal(wind_share(times, seed=seed))
     new_shares = PlantAvailability.objects.bulk_create(
