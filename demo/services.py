@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from demo.installations import assets_seed, partner_staff_seed, partners_seed
+from demo.network import network_seed, series_seed
 from demo.settle import history_unsettled
 from demo.world import (
     COMMUNITIES,
@@ -51,6 +53,8 @@ class SeedReport:
     meters: int
     readings_added: int
     users_created: bool
+    prices_added: int = 0
+    availability_added: int = 0
 
 
 def seed_demo(*, now: datetime | None = None, history_days: int = HISTORY_DAYS) -> SeedReport:
@@ -63,10 +67,22 @@ def seed_demo(*, now: datetime | None = None, history_days: int = HISTORY_DAYS) 
         }
         users_created = settings.DEMO_USERS_ALLOWED
         town = town_households()
+        partners = partners_seed()
+        households = {}
         for spec in town:
-            _seed_household(spec, communities[spec.community], plans[spec.plan_id], users_created)
+            household = _seed_household(
+                spec, communities[spec.community], plans[spec.plan_id], users_created
+            )
+            # Before the history: the simulator produces from the stored assets.
+            assets_seed(spec, household, partners, seed=SIMULATION_SEED)
+            households[spec.name] = household
+        network_seed(households, town, seed=SIMULATION_SEED)
+        prices_added, availability_added = series_seed(
+            today=timezone.localdate(now), history_days=history_days, seed=SIMULATION_SEED
+        )
         if users_created:
             _seed_staff()
+            partner_staff_seed(partners, _demo_user)
     readings_added = _load_history(now, history_days)
     if history_unsettled(now=now):
         # Slots and a year of invoices follow in the worker (also what an earlier run left).
@@ -76,6 +92,8 @@ def seed_demo(*, now: datetime | None = None, history_days: int = HISTORY_DAYS) 
         meters=Meter.objects.count(),
         readings_added=readings_added,
         users_created=users_created,
+        prices_added=prices_added,
+        availability_added=availability_added,
     )
 
 
@@ -125,7 +143,7 @@ def _seed_plans() -> dict[str, PricePlan]:
 
 def _seed_household(
     spec: HouseholdSpec, community: Community, plan: PricePlan, with_users: bool
-) -> None:
+) -> Household:
     household, _ = Household.objects.get_or_create(
         name=spec.name, defaults={"address": spec.address, "community": community}
     )
@@ -148,6 +166,7 @@ def _seed_household(
         for username in spec.members:
             user = _demo_user(username, first_name=username.capitalize())
             Membership.objects.get_or_create(household=household, user=user)
+    return household
 
 
 def _seed_staff() -> None:
@@ -186,7 +205,8 @@ def _demo_user(
 def _load_history(now: datetime, days: int) -> int:
     """The simulated town's history up to ``now`` (on the quarter hour), through the ingestion
     service. Each meter resumes after its latest reading (a load stopped half-way, or a demo
-    that was down for a while, is completed); the history starts ``days`` before ``now``."""
+    that was down for a while, is completed), a new meter at a home with a history after its
+    grid meter's; the history starts ``days`` before ``now``."""
     houses = town_houses()
     if not houses or days <= 0:
         return 0
@@ -196,8 +216,13 @@ def _load_history(now: datetime, days: int) -> int:
     town = town_build(houses, seed=SIMULATION_SEED)
     latest = _latest_reading_s(town.meters)
     after: dict[Meter, int | None] = {}
-    for meter in town.meters:
+    for meter, house in zip(town.meters, town.meter_house.tolist(), strict=True):
         last = latest.get(meter.pk)
+        if last is None:
+            # A meter added to a home that has a history (Pierre & Marie's battery and car in
+            # an older database) starts where the home's grid meter is: the past readings
+            # were made without it, and its own past would not add up with theirs.
+            last = latest.get(town.houses[house].grid.pk)
         if last is None or last < end:
             after[meter] = last
     if not after:

@@ -5,7 +5,7 @@ from typing import Any, override
 
 from django.core.management.base import BaseCommand
 
-from demo.world import DEMO_PASSWORD, STAFF, TRIAL_HOUSEHOLDS
+from demo.world import DEMO_PASSWORD, PARTNERS, STAFF, TRIAL_HOUSEHOLDS
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         base = f"http://127.0.0.1:{os.environ.get('SMARTRIX_PORT', '8020')}"
         members = ", ".join(name for spec in TRIAL_HOUSEHOLDS for name in spec.members)
         staff = ", ".join(f"{s.username} ({s.role})" for s in STAFF)
+        partners = ", ".join(f"{p.staff_username} ({p.name})" for p in PARTNERS)
         self.stdout.write(
             "\n".join(
                 [
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                     f"  JOI API                 {base}/readings/read/smart-meter-0",
                     f"  Households              {members}",
                     f"  Staff                   {staff}",
+                    f"  Partners                {partners}",
                     f"  Password (every demo login): {DEMO_PASSWORD}",
                     "",
                 ]

@@ -8,14 +8,18 @@ from demo.services import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load the PowerDale demo world: plans, town, people, first readings. Idempotent."
+    help = (
+        "Load the PowerDale demo world: plans, town, people, assets, partners, network, "
+        "prices, first readings. Idempotent."
+    )
 
     @override
     def handle(self, *args: Any, **options: Any) -> None:
         report = seed_demo()
         self.stdout.write(
             f"PowerDale: {report.households} households, {report.meters} meters, "
-            f"{report.readings_added} readings added."
+            f"{report.readings_added} readings, {report.prices_added} day-ahead prices and "
+            f"{report.availability_added} wind availabilities added."
         )
         if not report.users_created:
             self.stdout.write("Demo users were not created (not allowed by these settings).")
