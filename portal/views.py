@@ -213,6 +213,20 @@ def estimate(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+# Per kind of asset (in the URL): its form, the household's related rows, and what the
+# "saved" message says.
+INSTALLATION_FORMS: dict[str, type[forms.Form]] = {
+    "vehicle": VehiclePlanForm,
+    "battery": BatteryPreferencesForm,
+    "load": FlexibleLoadConsentForm,
+}
+INSTALLATION_ASSETS = {
+    "vehicle": ("vehicles", "the car's usual departure and energy need"),
+    "battery": ("batteries", "the battery's reserve and VPP participation"),
+    "load": ("flexible_loads", "the consent to curtailment"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class _Bound:
     """The form a member just posted with errors: shown again in its asset's place."""
@@ -279,26 +293,11 @@ def _installation_page(
     )
 
 
-INSTALLATION_FORMS: dict[str, type[forms.Form]] = {
-    "vehicle": VehiclePlanForm,
-    "battery": BatteryPreferencesForm,
-    "load": FlexibleLoadConsentForm,
-}
-
-
 @login_required
 def installation(request: HttpRequest, household_id: int) -> HttpResponse:
     """The household's panels, batteries, cars and flexible loads; its members set the car's
     plan, the battery's reserve and VPP participation, and each load's consent."""
     return _installation_page(request, _household(request, household_id))
-
-
-# Per kind of asset: the household's related rows, and what the "saved" message says.
-INSTALLATION_ASSETS = {
-    "vehicle": ("vehicles", "the car's usual departure and energy need"),
-    "battery": ("batteries", "the battery's reserve and VPP participation"),
-    "load": ("flexible_loads", "the consent to curtailment"),
-}
 
 
 @require_POST

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.forms.models import model_to_dict
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from households.models import (
     ElectricVehicle,
@@ -331,3 +333,20 @@ def test_a_post_without_the_csrf_token_is_refused(home: Home) -> None:
     )
     assert response.status_code == 403
     assert _rows(home) == before
+
+
+def test_the_page_costs_the_same_queries_with_more_assets(home: Home) -> None:
+    client = client_for(home.member)
+    client.get(home.url)  # the session is warm
+    with CaptureQueriesContext(connection) as few:
+        client.get(home.url)
+    partner = Partner.objects.create(name="Thomas Batteries", kind=PartnerKind.BATTERY_SUPPLIER)
+    for _ in range(3):
+        SolarArrayFactory.create(household=home.household, installed_by=partner)
+        HomeBatteryFactory.create(household=home.household, supplier=partner)
+        ElectricVehicleFactory.create(household=home.household, maker=partner)
+        FlexibleLoadFactory.create(household=home.household)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(home.url)
+    assert len(response.context["vehicles"]) == 4
+    assert len(many.captured_queries) == len(few.captured_queries)
