@@ -287,6 +287,7 @@ def _installation_page(
             "vehicles": vehicles,
             "batteries": batteries,
             "loads": loads,
+            "bound": bound,
             "can_edit": household_is_member(user=request.user, household=household),
         },
         status=status,

@@ -130,7 +130,8 @@ def test_the_page_lists_the_homes_assets(home: Home) -> None:
     assert 'data-figure="need">18.00 kWh' in html
     assert "Heat pump" in html
     assert "Water heater" in html
-    assert '<td class="num">180</td><td class="num">60</td>' in html
+    assert "180 min a day, 60 min at a time" in html
+    assert f'id="load-{home.boiler.pk}"' in html
     assert "installation-missing" not in html
     # The member's forms, filled with what is stored (the reserve as a percentage).
     battery_form = response.context["batteries"][0][1]
@@ -257,6 +258,7 @@ def test_bad_input_is_a_form_error_on_its_field_and_nothing_changes(
     )
     assert list(form.errors) == [field]
     html = response.content.decode()
+    assert f'Not saved: <a href="#{prefix}">see the error below</a>' in html
     error_list = f'<ul class="errorlist" id="id_{prefix}-{field}_error"><li>'
     assert error_list in html
     assert message in html.split(error_list, 1)[1].split("</ul>", 1)[0]
