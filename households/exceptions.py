@@ -13,3 +13,8 @@ class CommunityNotFoundError(NotFoundError):
 
 class NotificationNotFoundError(NotFoundError):
     """Also what a user gets for another person's notification (the same 404)."""
+
+
+class AssetNotFoundError(NotFoundError):
+    """An asset (panels, battery, car, flexible load) that is not the household's (the same
+    404 as a missing one)."""

@@ -1,10 +1,21 @@
 """Reads of households and communities, and who may see them."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from households.exceptions import CommunityNotFoundError, HouseholdNotFoundError
-from households.models import Community, Household, Notification, Partner
+from households.models import (
+    Community,
+    ElectricVehicle,
+    FlexibleLoad,
+    HomeBattery,
+    Household,
+    Notification,
+    Partner,
+    SolarArray,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -25,6 +36,56 @@ def household_get_visible(*, user: User, household_id: int) -> Household:
     if household is None:
         raise HouseholdNotFoundError("No such household.")
     return household
+
+
+def household_get_of_member(*, user: User, household_id: int) -> Household:
+    """The household if the user is one of its members (staff who are not members included:
+    only members change their home's settings); otherwise 404, as if it did not exist."""
+    household = (
+        Household.objects.filter(pk=household_id, memberships__user_id=user.pk).first()
+        if user.is_authenticated
+        else None
+    )
+    if household is None:
+        raise HouseholdNotFoundError("No such household.")
+    return household
+
+
+def household_is_member(*, user: User, household: Household) -> bool:
+    return user.is_authenticated and household.memberships.filter(user_id=user.pk).exists()
+
+
+@dataclass(frozen=True, slots=True)
+class Installation:
+    """What is installed at a home, each kind oldest first."""
+
+    solar_arrays: list[SolarArray]
+    batteries: list[HomeBattery]
+    vehicles: list[ElectricVehicle]
+    flexible_loads: list[FlexibleLoad]
+
+    @property
+    def missing(self) -> list[str]:
+        """The kinds of asset the home has none of, as a person would name them."""
+        kinds = {
+            "solar panels": self.solar_arrays,
+            "a home battery": self.batteries,
+            "an electric car": self.vehicles,
+            "flexible loads": self.flexible_loads,
+        }
+        return [name for name, assets in kinds.items() if not assets]
+
+
+def household_installation(*, household: Household) -> Installation:
+    """The household's panels, batteries, cars and flexible loads, with their partners."""
+    return Installation(
+        solar_arrays=list(
+            household.solar_arrays.select_related("installed_by").order_by("created_at", "pk")
+        ),
+        batteries=list(household.batteries.select_related("supplier").order_by("created_at", "pk")),
+        vehicles=list(household.vehicles.select_related("maker").order_by("created_at", "pk")),
+        flexible_loads=list(household.flexible_loads.order_by("created_at", "pk")),
+    )
 
 
 def community_get_visible(*, user: User, community_id: int) -> Community:

@@ -1,7 +1,8 @@
 """Writes of the households domain."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from decimal import Decimal
 from functools import partial
 
 from celery import current_app
@@ -11,7 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.tokens import key_hash, key_new
-from households.models import Household, Notification, Partner, PartnerToken
+from households.exceptions import AssetNotFoundError
+from households.models import (
+    ElectricVehicle,
+    FlexibleLoad,
+    HomeBattery,
+    Household,
+    Notification,
+    Partner,
+    PartnerToken,
+)
 
 # A notification's e-mail not sent after this long is sent again; one older than FOR is let go
 # (news of a week ago is no longer worth an e-mail).
@@ -157,3 +167,67 @@ def partner_token_revoke_leaked(*, key: str) -> PartnerToken | None:
         if token is None:
             return None
         return partner_token_revoke(token=token)
+
+
+# --- What the members set on their installation ("My installation") -----------------------------
+# Each write locks the one asset of the household, validates the whole row (full_clean: the
+# model's rules, e.g. a need above the car's battery) and saves only what it changed; an invalid
+# value raises django's ValidationError naming the field, and nothing is written.
+
+
+def vehicle_plan_set(
+    *,
+    household: Household,
+    vehicle_id: int,
+    usual_departure: time | None,
+    usual_energy_need_kwh: Decimal | None,
+) -> ElectricVehicle:
+    """The car's usual departure (local time) and the energy it usually needs by then (kWh)."""
+    with transaction.atomic():
+        vehicle = _locked(ElectricVehicle, household=household, asset_id=vehicle_id)
+        vehicle.usual_departure = usual_departure
+        # Nullable: the model's field helper types it as a plain Decimal.
+        vehicle.usual_energy_need_kwh = usual_energy_need_kwh  # type: ignore[assignment]
+        vehicle.full_clean()
+        vehicle.save(update_fields=["usual_departure", "usual_energy_need_kwh", "updated_at"])
+    return vehicle
+
+
+def battery_preferences_set(
+    *, household: Household, battery_id: int, reserve_share: Decimal, vpp_opt_in: bool
+) -> HomeBattery:
+    """The share of the battery the household keeps for itself (a fraction in [0, 1)) and
+    whether it takes part in the virtual power plant."""
+    with transaction.atomic():
+        battery = _locked(HomeBattery, household=household, asset_id=battery_id)
+        battery.reserve_share = reserve_share
+        battery.vpp_opt_in = vpp_opt_in
+        battery.full_clean()
+        battery.save(update_fields=["reserve_share", "vpp_opt_in", "updated_at"])
+    return battery
+
+
+def flexible_load_consent_set(
+    *, household: Household, load_id: int, curtailment_consent: bool
+) -> FlexibleLoad:
+    """Whether the grid may switch the load off (within its allowances)."""
+    with transaction.atomic():
+        load = _locked(FlexibleLoad, household=household, asset_id=load_id)
+        load.curtailment_consent = curtailment_consent
+        load.full_clean()
+        load.save(update_fields=["curtailment_consent", "updated_at"])
+    return load
+
+
+def _locked[Asset: (ElectricVehicle, HomeBattery, FlexibleLoad)](
+    model: type[Asset], *, household: Household, asset_id: int
+) -> Asset:
+    asset = (
+        model.objects.select_for_update(of=("self",))
+        .select_related("household")
+        .filter(household=household, pk=asset_id)
+        .first()
+    )
+    if asset is None:
+        raise AssetNotFoundError(f"No such {model._meta.verbose_name} at this household.")
+    return asset

@@ -1,5 +1,5 @@
 """The portal's pages. A household's pages live under ``households/<id>/`` (its energy, its
-invoices and the month's estimate); the grid operator's under ``operator/``."""
+invoices, the month's estimate, its installation); the grid operator's under ``operator/``."""
 
 from django.urls import path
 
@@ -23,6 +23,16 @@ urlpatterns = [
         name="invoice-pdf",
     ),
     path("households/<int:household_id>/estimate/", views.estimate, name="estimate"),
+    path("households/<int:household_id>/installation/", views.installation, name="installation"),
+    *(
+        path(
+            f"households/<int:household_id>/installation/{segment}/<int:asset_id>",
+            views.installation_set,
+            {"kind": kind},
+            name=f"installation-{kind}",
+        )
+        for kind, segment in (("vehicle", "vehicles"), ("battery", "batteries"), ("load", "loads"))
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path(
         "notifications/<int:notification_id>/read",
@@ -31,4 +41,5 @@ urlpatterns = [
     ),
     path("notifications/read-all", views.notifications_read_all, name="notifications-read-all"),
     path("operator/grid/", views.operator_grid, name="operator-grid"),
+    path("operator/network/", views.operator_network, name="operator-network"),
 ]

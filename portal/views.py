@@ -5,15 +5,19 @@ the operator's pages are for staff.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
@@ -32,16 +36,34 @@ from core.api.query import parse_date
 from core.exceptions import InvalidParameterError, NotFoundError
 from core.timeslots import local_date
 from grid.selectors.alerts import alert_list
+from grid.selectors.network import network_tree
 from grid.selectors.overview import grid_overview
+from households.exceptions import AssetNotFoundError
 from households.models import Household
 from households.selectors import (
+    household_get_of_member,
     household_get_visible,
+    household_installation,
+    household_is_member,
     household_list_visible_to,
     notification_list,
 )
-from households.services import notification_mark_read, notifications_mark_all_read
+from households.services import (
+    battery_preferences_set,
+    flexible_load_consent_set,
+    notification_mark_read,
+    notifications_mark_all_read,
+    vehicle_plan_set,
+)
 from metering.selectors.power import household_power_now
 from portal.dashboard import CONSUMPTION, SOLAR, household_dashboard
+from portal.forms import (
+    BatteryPreferencesForm,
+    FlexibleLoadConsentForm,
+    VehiclePlanForm,
+    form_add_model_errors,
+)
+from portal.templatetags.portal import percent
 
 View = Callable[..., HttpResponse]
 NOTIFICATIONS_SHOWN = 100
@@ -191,6 +213,148 @@ def estimate(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
+# Per kind of asset (in the URL): its form, the household's related rows, and what the
+# "saved" message says.
+INSTALLATION_FORMS: dict[str, type[forms.Form]] = {
+    "vehicle": VehiclePlanForm,
+    "battery": BatteryPreferencesForm,
+    "load": FlexibleLoadConsentForm,
+}
+INSTALLATION_ASSETS = {
+    "vehicle": ("vehicles", "the car's usual departure and energy need"),
+    "battery": ("batteries", "the battery's reserve and VPP participation"),
+    "load": ("flexible_loads", "the consent to curtailment"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """The form a member just posted with errors: shown again in its asset's place."""
+
+    kind: str
+    asset_id: int
+    form: forms.Form
+
+
+def _installation_page(
+    request: HttpRequest, household: Household, bound: _Bound | None = None, status: int = 200
+) -> HttpResponse:
+    installation = household_installation(household=household)
+
+    def form_for(kind: str, asset_id: int, initial: dict[str, object]) -> forms.Form:
+        if bound is not None and (bound.kind, bound.asset_id) == (kind, asset_id):
+            return bound.form
+        return INSTALLATION_FORMS[kind](initial=initial, prefix=f"{kind}-{asset_id}")
+
+    vehicles = [
+        (
+            vehicle,
+            form_for(
+                "vehicle",
+                vehicle.pk,
+                {
+                    "usual_departure": vehicle.usual_departure,
+                    "usual_energy_need_kwh": vehicle.usual_energy_need_kwh,
+                },
+            ),
+        )
+        for vehicle in installation.vehicles
+    ]
+    batteries = [
+        (
+            battery,
+            form_for(
+                "battery",
+                battery.pk,
+                {
+                    "reserve_percent": percent(battery.reserve_share),
+                    "vpp_opt_in": battery.vpp_opt_in,
+                },
+            ),
+        )
+        for battery in installation.batteries
+    ]
+    loads = [
+        (load, form_for("load", load.pk, {"curtailment_consent": load.curtailment_consent}))
+        for load in installation.flexible_loads
+    ]
+    return render(
+        request,
+        "portal/installation.html",
+        {
+            "household": household,
+            "installation": installation,
+            "vehicles": vehicles,
+            "batteries": batteries,
+            "loads": loads,
+            "bound": bound,
+            "can_edit": household_is_member(user=request.user, household=household),
+        },
+        status=status,
+    )
+
+
+@login_required
+def installation(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The household's panels, batteries, cars and flexible loads; its members set the car's
+    plan, the battery's reserve and VPP participation, and each load's consent."""
+    return _installation_page(request, _household(request, household_id))
+
+
+@require_POST
+@login_required
+def installation_set(
+    request: HttpRequest, household_id: int, kind: str, asset_id: int
+) -> HttpResponse:
+    """One asset's settings, by a member of its household only (others: 404, as for a
+    household that does not exist). Invalid input: the page again, the error on its field,
+    nothing written (400)."""
+    try:
+        household = household_get_of_member(user=request.user, household_id=household_id)
+    except NotFoundError:
+        raise Http404("No such household.") from None
+    related, what = INSTALLATION_ASSETS[kind]
+    if not getattr(household, related).filter(pk=asset_id).exists():
+        raise Http404("No such asset.")
+    form = INSTALLATION_FORMS[kind](request.POST, prefix=f"{kind}-{asset_id}")
+    if form.is_valid():
+        try:
+            _installation_save(household, asset_id, form)
+        except AssetNotFoundError:  # deleted meanwhile
+            raise Http404("No such asset.") from None
+        except ValidationError as error:
+            form_add_model_errors(form, error)
+        else:
+            messages.success(request, f"Saved {what}.")
+            url = reverse("portal:installation", args=[household.pk])
+            return redirect(f"{url}#{kind}-{asset_id}")
+    return _installation_page(request, household, _Bound(kind, asset_id, form), status=400)
+
+
+def _installation_save(household: Household, asset_id: int, form: forms.Form) -> None:
+    data = form.cleaned_data
+    if isinstance(form, VehiclePlanForm):
+        vehicle_plan_set(
+            household=household,
+            vehicle_id=asset_id,
+            usual_departure=data["usual_departure"],
+            usual_energy_need_kwh=data["usual_energy_need_kwh"],
+        )
+    elif isinstance(form, BatteryPreferencesForm):
+        battery_preferences_set(
+            household=household,
+            battery_id=asset_id,
+            reserve_share=form.reserve_share,
+            vpp_opt_in=data["vpp_opt_in"],
+        )
+    else:
+        flexible_load_consent_set(
+            household=household,
+            load_id=asset_id,
+            curtailment_consent=data["curtailment_consent"],
+        )
+
+
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     shown = notification_list(user=request.user)[:NOTIFICATIONS_SHOWN]
@@ -244,3 +408,12 @@ def operator_grid(request: HttpRequest) -> HttpResponse:
         "operator/grid.html",
         {"grid": grid, "chart": chart, "alerts": alert_list(now=now), "now": now},
     )
+
+
+@staff_required
+def operator_network(request: HttpRequest) -> HttpResponse:
+    """The network as a tree: the interconnection and its limits now, the substations and
+    feeders under it with their limits and their households' kWp, battery kWh and charger kW,
+    and the households on no feeder."""
+    now = timezone.now()
+    return render(request, "operator/network.html", {"tree": network_tree(now=now), "now": now})

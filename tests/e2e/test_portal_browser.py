@@ -7,7 +7,8 @@ Screenshots of every page land in test-artifacts/.
 import os
 import re
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,13 @@ from households.models import Household, Notification
 from metering.choices import MeterKind
 from metering.services.rollup import slots_rollup
 from tests.billing.factories import month_slots
+from tests.grid.factories import FeederConnectionFactory, FeederFactory, InterconnectionLimitFactory
 from tests.households.factories import (
     CommunityFactory,
+    ElectricVehicleFactory,
     HouseholdFactory,
     MembershipFactory,
+    SolarArrayFactory,
     UserFactory,
 )
 from tests.metering.factories import MeterFactory, feed
@@ -288,3 +292,59 @@ def test_staff_reach_the_usage_overview_and_the_grid(
     expect(page.locator("#grid-communities")).to_contain_text("Hilltop")
     expect(page.locator('[data-grid="meters"]')).to_have_text("2")
     shot(page, "operator-grid")
+
+
+def test_a_member_sets_the_cars_departure_and_the_operator_sees_the_network(
+    new_page: Callable[..., Page], live_server: LiveServer
+) -> None:
+    household = HouseholdFactory.create(name="Pierre & Marie's home")
+    MembershipFactory.create(
+        household=household, user=UserFactory.create(username="pierre", password=PASSWORD)
+    )
+    SolarArrayFactory.create(household=household, kwp=Decimal("4.20"))
+    car = ElectricVehicleFactory.create(
+        household=household, name="Zoe", battery_kwh=Decimal(52), usual_departure=time(7, 30)
+    )
+    substation = FeederFactory.create(name="Riverside substation", limit_kw=Decimal(900))
+    feeder = FeederFactory.create(name="Mill Lane", limit_kw=Decimal(180), parent=substation)
+    FeederConnectionFactory.create(feeder=feeder, household=household)
+    InterconnectionLimitFactory.create(
+        interconnection__name="PowerDale–national",
+        interconnection__feeder=substation,
+        valid_from=timezone.now() - timedelta(days=1),
+    )
+    UserFactory.create(username="nikola", password=PASSWORD, is_staff=True)
+
+    page = new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, live_server.url, "pierre")
+    page.get_by_role("link", name="My installation").click()
+    expect(page.get_by_role("heading", name="Zoe")).to_be_visible()
+    car_card = page.locator(f"#vehicle-{car.pk}")
+    expect(car_card.locator('[data-figure="departure"]')).to_have_text("07:30")
+    car_card.get_by_label("Usual departure").fill("06:45")
+    car_card.get_by_label("Energy usually needed by then (kWh)").fill("21")
+    car_card.get_by_role("button", name="Save the car's plan").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved the car's usual departure")
+    expect(car_card.locator('[data-figure="departure"]')).to_have_text("06:45")
+    expect(car_card.locator('[data-figure="need"]')).to_have_text("21.00 kWh")
+    shot(page, "portal-installation")
+    car.refresh_from_db()
+    assert car.usual_departure == time(6, 45)
+
+    # A need above the car's battery: the error on its field, nothing saved.
+    car_card.get_by_label("Energy usually needed by then (kWh)").fill("60")
+    car_card.get_by_role("button", name="Save the car's plan").click()
+    expect(page.get_by_text("The energy need exceeds the car's battery.")).to_be_visible()
+    car.refresh_from_db()
+    assert car.usual_energy_need_kwh == Decimal(21)
+
+    operator = new_page(viewport={"width": 1280, "height": 900})
+    log_in(operator, live_server.url, "nikola")
+    operator.get_by_role("link", name="Grid", exact=True).click()
+    operator.get_by_role("link", name="The network").click()
+    expect(operator.get_by_role("heading", name="The network")).to_be_visible()
+    row = operator.locator('tr[data-node="Mill Lane"]')
+    expect(row.locator('[data-figure="limit"]')).to_have_text("180")
+    expect(row.locator('[data-figure="kwp"]')).to_have_text("4.2")
+    expect(operator.locator('[data-figure="import-kw"]')).to_have_text("2000 kW")
+    shot(operator, "operator-network")

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from factory.declarations import LazyAttribute, Sequence, SubFactory
@@ -5,11 +7,16 @@ from factory.django import DjangoModelFactory, Password
 
 from households.models import (
     Community,
+    ElectricVehicle,
+    FlexibleLoad,
+    FlexibleLoadKind,
+    HomeBattery,
     Household,
     Membership,
     Partner,
     PartnerGrant,
     PartnerKind,
+    SolarArray,
 )
 
 
@@ -63,3 +70,40 @@ class PartnerGrantFactory(DjangoModelFactory[PartnerGrant]):
 
     partner = SubFactory(PartnerFactory)
     household = SubFactory(HouseholdFactory)
+
+
+class SolarArrayFactory(DjangoModelFactory[SolarArray]):
+    class Meta:
+        model = SolarArray
+
+    household = SubFactory(HouseholdFactory)
+    kwp = Decimal("4.20")
+    inverter_kw = Decimal("4.00")
+
+
+class HomeBatteryFactory(DjangoModelFactory[HomeBattery]):
+    class Meta:
+        model = HomeBattery
+
+    household = SubFactory(HouseholdFactory)
+    capacity_kwh = Decimal("10.00")
+    max_charge_kw = Decimal("5.00")
+    max_discharge_kw = Decimal("5.00")
+
+
+class ElectricVehicleFactory(DjangoModelFactory[ElectricVehicle]):
+    class Meta:
+        model = ElectricVehicle
+
+    household = SubFactory(HouseholdFactory)
+    battery_kwh = Decimal("58.00")
+    charger_max_kw = Decimal("7.40")
+
+
+class FlexibleLoadFactory(DjangoModelFactory[FlexibleLoad]):
+    class Meta:
+        model = FlexibleLoad
+
+    household = SubFactory(HouseholdFactory)
+    kind = FlexibleLoadKind.HEAT_PUMP
+    rated_kw = Decimal("2.50")
