@@ -5,14 +5,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from grid.models import Plan
 from metering.choices import BlockState
 from metering.models import Meter, SlotBlock
 from metering.selectors.power import LIVE_KINDS, last_readings, silent_after
+
+# A plan the feeder-aware greedy made because HiGHS failed or ran out of time.
+FALLBACK_STATUSES = ("time_limit_fallback", "solver_fallback")
 
 
 class AlertKind(StrEnum):
     METER_SILENT = "meter_silent"
     ROLLUP_FAULTY = "rollup_faulty"
+    PLAN_FALLBACK = "plan_fallback"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,18 @@ def alert_list(*, now: datetime) -> list[Alert]:
                 household.name if household else None,
                 block.updated_at,
                 f"Slots of {block.day} (UTC) failed {block.attempts} times: {block.error}",
+            )
+        )
+    latest = Plan.objects.order_by("-created_at", "-pk").first()
+    if latest is not None and latest.status in FALLBACK_STATUSES:
+        alerts.append(
+            Alert(
+                AlertKind.PLAN_FALLBACK,
+                "",
+                None,
+                latest.created_at,
+                f"The charging plan of {latest.start:%Y-%m-%d %H:%M} UTC came from the "
+                f"fallback ({latest.status}): safe, but not the cheapest.",
             )
         )
     return sorted(alerts, key=lambda alert: alert.since, reverse=True)
