@@ -42,4 +42,5 @@ urlpatterns = [
     path("notifications/read-all", views.notifications_read_all, name="notifications-read-all"),
     path("operator/grid/", views.operator_grid, name="operator-grid"),
     path("operator/network/", views.operator_network, name="operator-network"),
+    path("operator/charging/", views.operator_charging, name="operator-charging"),
 ]

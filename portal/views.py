@@ -36,6 +36,7 @@ from core.api.query import parse_date
 from core.exceptions import InvalidParameterError, NotFoundError
 from core.timeslots import local_date
 from grid.selectors.alerts import alert_list
+from grid.selectors.charging import plan_feeder_hours, plan_latest, vehicle_charging
 from grid.selectors.network import network_tree
 from grid.selectors.overview import grid_overview
 from households.exceptions import AssetNotFoundError
@@ -249,6 +250,7 @@ def _installation_page(
     vehicles = [
         (
             vehicle,
+            vehicle_charging(vehicle=vehicle),
             form_for(
                 "vehicle",
                 vehicle.pk,
@@ -417,3 +419,12 @@ def operator_network(request: HttpRequest) -> HttpResponse:
     and the households on no feeder."""
     now = timezone.now()
     return render(request, "operator/network.html", {"tree": network_tree(now=now), "now": now})
+
+
+@staff_required
+def operator_charging(request: HttpRequest) -> HttpResponse:
+    """The charging plan in force: its totals and each feeder's planned load against its limit,
+    hour by hour."""
+    plan = plan_latest()
+    feeders = plan_feeder_hours(plan=plan) if plan else []
+    return render(request, "operator/charging.html", {"plan": plan, "feeders": feeders})

@@ -100,6 +100,11 @@ class Plan(BaseModel):
     nonzeros = models.PositiveIntegerField()
     vehicles = models.PositiveIntegerField()
     batteries = models.PositiveIntegerField()
+    feeders = models.JSONField(
+        default=list,
+        help_text="Per feeder: id, name, limit_kw, the forecast base_kw and the planned "
+        "flexible_kw of each slot (what the operator's page draws).",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from celery import current_app
 from django.db import transaction
-from django.db.models import Avg, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from core.timeslots import slot_start
@@ -25,17 +25,16 @@ from grid.models import (
     ChargeSessionState,
     Feeder,
     FeederConnection,
-    MarketPrice,
     Plan,
     Setpoint,
 )
 from grid.planning import Instance, PlanResult, instance_from_dict, night_plan, plan_cost
 from grid.selectors.forecast import feeder_base_load_kw
+from grid.selectors.prices import slot_prices
 from households.models import HomeBattery, Household
 from households.services import NotificationMessage, household_notify
 from metering.choices import MeterKind
 from metering.models import EnergySlot, Meter
-from pricing.models import PlanVersion
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +58,7 @@ SETPOINTS_PUBLISH_TASK = "grid.setpoints_publish"
 @dataclass(frozen=True)
 class NightInstance:
     data: dict[str, Any]  # smartrix-grid-instance/1
+    feeder_names: dict[str, str]  # the instance's feeder ids → the feeders' names
     start: datetime
     sessions: list[ChargeSession]  # in the instance's EV order
     ev_meters: list[Meter]
@@ -79,21 +79,6 @@ def _delivered_kwh(
         ).aggregate(kwh=Sum("charge_kwh"))["kwh"]
         delivered[session.pk] = float(charged or 0) * float(session.vehicle.charging_efficiency)
     return delivered
-
-
-def _prices(starts: list[datetime]) -> list[float]:
-    """The day-ahead price of each slot; a slot without one gets the mean of those known, and
-    with none known the mean energy rate of the price plans (the plan then only shares the
-    feeders)."""
-    known = dict(
-        MarketPrice.objects.filter(slot_start__in=starts).values_list("slot_start", "price")
-    )
-    if known:
-        fallback = float(sum(known.values(), Decimal(0)) / len(known))
-    else:
-        rate = PlanVersion.objects.aggregate(rate=Avg("energy_rate"))["rate"]
-        fallback = float(rate) if rate is not None else 0.25
-    return [float(known[s]) if s in known else fallback for s in starts]
 
 
 def night_instance_build(*, now: datetime) -> NightInstance | None:
@@ -142,9 +127,11 @@ def night_instance_build(*, now: datetime) -> NightInstance | None:
         return UNASSIGNED_FEEDER if feeder is None else str(feeder)
 
     feeder_items = []
+    feeder_names = {}
     for feeder_id in sorted(set(feeder_of.values())):
         limit = float(feeders[feeder_id].limit_kw)
         feeder_items.append(_feeder_item(str(feeder_id), limit, base.get(feeder_id), slots))
+        feeder_names[str(feeder_id)] = feeders[feeder_id].name
     unassigned = [h for h in households if h not in feeder_of]
     if unassigned:
         # Households on no feeder: their connections are their only limit.
@@ -154,6 +141,7 @@ def night_instance_build(*, now: datetime) -> NightInstance | None:
         feeder_items.append(
             _feeder_item(UNASSIGNED_FEEDER, float(connections), base.get(None), slots)
         )
+        feeder_names[UNASSIGNED_FEEDER] = "Households on no feeder"
 
     delivered = _delivered_kwh(sessions, ev_meters)
     remaining = [max(float(s.energy_needed_kwh) - delivered[s.pk], 0.0) for s in sessions]
@@ -193,13 +181,14 @@ def night_instance_build(*, now: datetime) -> NightInstance | None:
         "slot_minutes": 15,
         "start": start.isoformat().replace("+00:00", "Z"),
         "slots": slots,
-        "prices": _prices(starts),
+        "prices": slot_prices(starts),
         "feeders": feeder_items,
         "evs": evs,
         "batteries": battery_items,
     }
     return NightInstance(
         data=data,
+        feeder_names=feeder_names,
         start=start,
         sessions=sessions,
         ev_meters=[ev_meters[s.vehicle_id] for s in sessions],
@@ -257,6 +246,7 @@ def _plan_store(night: NightInstance, inst: Instance, result: PlanResult, trigge
         nonzeros=result.nonzeros,
         vehicles=len(night.sessions),
         batteries=len(night.batteries),
+        feeders=_feeder_loads(night, inst, result),
     )
     # Only the slots a device works in, and its first (so each device of the plan has a row):
     # a slot of the plan without a setpoint is 0 kW.
@@ -273,6 +263,25 @@ def _plan_store(night: NightInstance, inst: Instance, result: PlanResult, trigge
     ]
     Setpoint.objects.bulk_create(rows, batch_size=5000)
     return plan
+
+
+def _feeder_loads(night: NightInstance, inst: Instance, result: PlanResult) -> list[dict[str, Any]]:
+    """Each feeder's limit, forecast base and planned flexible load per slot (kW)."""
+    loads = []
+    for index, feeder_id in enumerate(inst.feeder_ids):
+        flexible = result.ev_power[inst.ev_feeder == index].sum(axis=0) + result.battery_power[
+            inst.battery_feeder == index
+        ].sum(axis=0)
+        loads.append(
+            {
+                "id": feeder_id,
+                "name": night.feeder_names[feeder_id],
+                "limit_kw": float(inst.feeder_limit[index]),
+                "base_kw": [round(float(v), 3) for v in inst.base_load[index]],
+                "flexible_kw": [round(float(v), 3) for v in flexible],
+            }
+        )
+    return loads
 
 
 def _sessions_update(night: NightInstance, result: PlanResult, dt: float) -> None:
