@@ -1,5 +1,6 @@
 from django.urls import path
 
+from grid.api.charging import VehicleSessionApi
 from grid.api.devices import DeviceSetpointListApi
 from grid.api.partners import (
     HomeBatteryDetailApi,
@@ -36,4 +37,9 @@ urlpatterns = [
     ),
     path("partners/vehicles/", VehicleListApi.as_view(), name="partner-vehicles"),
     path("partners/vehicles/<int:asset_id>", VehicleDetailApi.as_view(), name="partner-vehicle"),
+    path(
+        "partners/vehicles/<int:vehicle_id>/session",
+        VehicleSessionApi.as_view(),
+        name="partner-vehicle-session",
+    ),
 ]

@@ -3,6 +3,7 @@
 
 from typing import override
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -74,6 +75,17 @@ class ChargeSession(BaseModel):
                 violation_error_message="This car is already plugged in.",
             ),
         ]
+
+    @override
+    def clean(self) -> None:
+        errors = {}
+        departure, plugged_in = self.departure_at, self.plugged_in_at
+        if departure is not None and plugged_in is not None and departure <= plugged_in:
+            errors["departure_at"] = "The departure must be after the plug-in."
+        if self.energy_needed_kwh is not None and self.energy_needed_kwh < 0:
+            errors["energy_needed_kwh"] = "The energy needed cannot be negative."
+        if errors:
+            raise ValidationError(errors)
 
     @override
     def __str__(self) -> str:
