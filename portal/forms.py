@@ -68,3 +68,17 @@ def form_add_model_errors(form: forms.Form, error: ValidationError) -> None:
     for field, messages in errors.items():
         name = FORM_FIELD_OF.get(field, field)
         form.add_error(name if name in form.fields else None, messages)
+
+
+class ChargeSessionForm(forms.Form):
+    """The car is plugged in: when it leaves and what it needs by then."""
+
+    departure_at = forms.DateTimeField(
+        label="Leaving at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="Local time.",
+    )
+    energy_needed_kwh = forms.DecimalField(
+        label="Energy needed by then (kWh)", min_value=Decimal(0), max_digits=8, decimal_places=2
+    )

@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("households/<int:household_id>/estimate/", views.estimate, name="estimate"),
     path("households/<int:household_id>/installation/", views.installation, name="installation"),
+    path(
+        "households/<int:household_id>/installation/vehicles/<int:vehicle_id>/session",
+        views.vehicle_session,
+        name="vehicle-session",
+    ),
     *(
         path(
             f"households/<int:household_id>/installation/{segment}/<int:asset_id>",

@@ -35,10 +35,21 @@ from billing.selectors import (
 from core.api.query import parse_date
 from core.exceptions import InvalidParameterError, NotFoundError
 from core.timeslots import local_date
+from grid.models import ChargeSessionSource
 from grid.selectors.alerts import alert_list
-from grid.selectors.charging import plan_feeder_hours, plan_latest, vehicle_charging
+from grid.selectors.charging import (
+    charge_session_open,
+    plan_feeder_hours,
+    plan_latest,
+    vehicles_charging,
+)
 from grid.selectors.network import network_tree
 from grid.selectors.overview import grid_overview
+from grid.services.sessions import (
+    charge_session_plug_in,
+    charge_session_unplug,
+    charge_session_update,
+)
 from households.exceptions import AssetNotFoundError
 from households.models import Household
 from households.selectors import (
@@ -60,6 +71,7 @@ from metering.selectors.power import household_power_now
 from portal.dashboard import CONSUMPTION, SOLAR, household_dashboard
 from portal.forms import (
     BatteryPreferencesForm,
+    ChargeSessionForm,
     FlexibleLoadConsentForm,
     VehiclePlanForm,
     form_add_model_errors,
@@ -247,10 +259,11 @@ def _installation_page(
             return bound.form
         return INSTALLATION_FORMS[kind](initial=initial, prefix=f"{kind}-{asset_id}")
 
+    charging = vehicles_charging(vehicles=list(installation.vehicles))
     vehicles = [
         (
             vehicle,
-            vehicle_charging(vehicle=vehicle),
+            charging.get(vehicle.pk),
             form_for(
                 "vehicle",
                 vehicle.pk,
@@ -428,3 +441,53 @@ def operator_charging(request: HttpRequest) -> HttpResponse:
     plan = plan_latest()
     feeders = plan_feeder_hours(plan=plan) if plan else []
     return render(request, "operator/charging.html", {"plan": plan, "feeders": feeders})
+
+
+@require_POST
+@login_required
+def vehicle_session(request: HttpRequest, household_id: int, vehicle_id: int) -> HttpResponse:
+    """A member plugs the car in (departure, energy needed), changes that, or unplugs it; each
+    asks the grid for a new plan. Others: 404. Invalid input: the page, 400, nothing written."""
+    try:
+        household = household_get_of_member(user=request.user, household_id=household_id)
+    except NotFoundError:
+        raise Http404("No such household.") from None
+    vehicle = household.vehicles.filter(pk=vehicle_id).first()
+    if vehicle is None:
+        raise Http404("No such car.")
+    action = request.POST.get("action", "")
+    session = charge_session_open(vehicle=vehicle)
+    url = reverse("portal:installation", args=[household.pk]) + f"#vehicle-{vehicle.pk}"
+    if action == "unplug" and session is not None:
+        charge_session_unplug(session=session)
+        messages.success(request, "Unplugged.")
+        return redirect(url)
+    form = ChargeSessionForm(request.POST, prefix=f"session-{vehicle.pk}")
+    if action not in ("plug-in", "change") or not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form[field].label if field in form.fields else "the request"
+            messages.error(request, f"Not saved: {label}: {' '.join(str(e) for e in errors)}")
+        if action not in ("plug-in", "change"):
+            messages.error(request, "Not saved: unknown action.")
+        return _installation_page(request, household, status=400)
+    try:
+        if action == "plug-in" or session is None:
+            charge_session_plug_in(
+                vehicle=vehicle,
+                departure_at=form.cleaned_data["departure_at"],
+                energy_needed_kwh=form.cleaned_data["energy_needed_kwh"],
+                source=ChargeSessionSource.PORTAL,
+            )
+        else:
+            charge_session_update(
+                session=session,
+                departure_at=form.cleaned_data["departure_at"],
+                energy_needed_kwh=form.cleaned_data["energy_needed_kwh"],
+            )
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            label = form[field].label if field in form.fields else "the car"
+            messages.error(request, f"Not saved: {label}: {' '.join(problems)}")
+        return _installation_page(request, household, status=400)
+    messages.success(request, "Saved: the grid plans the car's charging.")
+    return redirect(url)

@@ -14,7 +14,7 @@ from core.api.parsing import json_object_body
 from core.api.schema import error_response
 from grid.api.partners import TAGS, PartnerApi
 from grid.models import ChargeSession, ChargeSessionSource
-from grid.selectors.charging import vehicle_charging
+from grid.selectors.charging import charge_session_open, vehicle_charging
 from grid.selectors.partner_assets import VEHICLES, partner_asset_get
 from grid.services.sessions import (
     charge_session_plug_in,
@@ -76,11 +76,7 @@ def _validated(body: dict[str, Any], *, partial: bool) -> dict[str, Any]:
 
 
 def _open_session(vehicle: ElectricVehicle) -> ChargeSession:
-    session = (
-        ChargeSession.objects.filter(vehicle=vehicle, unplugged_at__isnull=True)
-        .order_by("-plugged_in_at")
-        .first()
-    )
+    session = charge_session_open(vehicle=vehicle)
     if session is None:
         raise exceptions.NotFound("This car is not plugged in.")
     return session

@@ -24,19 +24,39 @@ class VehicleCharging:
     on_arrival_cost_eur: float  # the same energy at full power from now on
 
 
+def charge_session_open(*, vehicle: ElectricVehicle) -> ChargeSession | None:
+    return (
+        ChargeSession.objects.filter(vehicle=vehicle, unplugged_at__isnull=True)
+        .order_by("-plugged_in_at")
+        .first()
+    )
+
+
+def vehicles_charging(
+    *, vehicles: list[ElectricVehicle], now: datetime | None = None
+) -> dict[int, VehicleCharging]:
+    """What the plan does with each of these cars that is plugged in (one query for the
+    sessions; the plugged-in ones a few more each)."""
+    sessions = ChargeSession.objects.filter(
+        vehicle__in=vehicles, unplugged_at__isnull=True
+    ).order_by("plugged_in_at")
+    open_sessions = {session.vehicle_id: session for session in sessions}
+    return {
+        vehicle.pk: _charging(vehicle, open_sessions[vehicle.pk], now or timezone.now())
+        for vehicle in vehicles
+        if vehicle.pk in open_sessions
+    }
+
+
 def vehicle_charging(
     *, vehicle: ElectricVehicle, now: datetime | None = None
 ) -> VehicleCharging | None:
     """The car's open session and what the plan in force does with it; None when it is not
     plugged in."""
-    now = now or timezone.now()
-    session = (
-        ChargeSession.objects.filter(vehicle=vehicle, unplugged_at__isnull=True)
-        .order_by("-plugged_in_at")
-        .first()
-    )
-    if session is None:
-        return None
+    return vehicles_charging(vehicles=[vehicle], now=now).get(vehicle.pk)
+
+
+def _charging(vehicle: ElectricVehicle, session: ChargeSession, now: datetime) -> VehicleCharging:
     meter = Meter.objects.filter(kind=MeterKind.EV, electric_vehicle=vehicle).first()
     current = setpoints_current(meter=meter, now=now) if meter else None
     setpoints = current.setpoints if current else []

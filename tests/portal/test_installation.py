@@ -252,9 +252,9 @@ def test_bad_input_is_a_form_error_on_its_field_and_nothing_changes(
 
     assert response.status_code == 400
     form = next(
-        form
-        for shown, form in response.context["vehicles" if segment == "vehicles" else "batteries"]
-        if shown.pk == asset.pk
+        row[-1]  # (vehicle, its charging, form) or (battery, form)
+        for row in response.context["vehicles" if segment == "vehicles" else "batteries"]
+        if row[0].pk == asset.pk
     )
     assert list(form.errors) == [field]
     html = response.content.decode()
