@@ -12,6 +12,7 @@ from simulator.physics import (
     Batteries,
     Cars,
     battery_self_consumption,
+    cars_plain,
     clear_sky_panel_irradiance,
     cloud_factor,
     ev_charging,
@@ -112,27 +113,31 @@ def test_a_battery_stays_within_its_bounds_and_loses_its_efficiency() -> None:
     rng = np.random.default_rng(5)
     batteries = Batteries(
         capacity_kwh=np.array([5.0, 10.0, 13.5]),
-        max_kw=np.array([2.5, 5.0, 3.0]),
-        round_trip=np.array([0.9, 0.9, 0.81]),
+        max_charge_kw=np.array([2.5, 5.0, 3.0]),
+        max_discharge_kw=np.array([2.0, 5.0, 1.5]),
+        efficiency=np.array([0.95, 0.95, 0.9]),
     )
     surplus = rng.normal(0, 4, size=(3, 5000))
     soc_start = np.array([2.5, 0.0, 13.5])
     power, soc = battery_self_consumption(batteries, surplus, soc_start, 300)
-    assert (np.abs(power) <= batteries.max_kw[:, None] + 1e-9).all()
+    assert (power <= batteries.max_charge_kw[:, None] + 1e-9).all()
+    assert (-power <= batteries.max_discharge_kw[:, None] + 1e-9).all()
+    assert (power == batteries.max_charge_kw[:, None]).any(axis=1).all()  # the limits bind
+    assert (-power == batteries.max_discharge_kw[:, None]).any(axis=1).all()
     assert ((soc >= 0) & (soc <= batteries.capacity_kwh)).all()
     # Charging (+) never exceeds the surplus, discharging (−) never exceeds the need.
     assert (power <= np.maximum(surplus, 0) + 1e-9).all()
     assert (-power <= np.maximum(-surplus, 0) + 1e-9).all()
-    # Energy in × round trip = energy out + what the state of charge gained.
+    # Energy in × η − energy out / η = what the state of charge gained.
     charged = np.maximum(power, 0).sum(axis=1) * (300 / 3600)
     discharged = np.maximum(-power, 0).sum(axis=1) * (300 / 3600)
     stored = soc - soc_start
-    expected = charged * np.sqrt(batteries.round_trip) - discharged / np.sqrt(batteries.round_trip)
+    expected = charged * batteries.efficiency - discharged / batteries.efficiency
     assert stored == pytest.approx(expected, abs=1e-6)
 
 
 def test_a_battery_charges_positive_from_a_surplus_and_discharges_negative_into_a_need() -> None:
-    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([0.81]))
+    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([5.0]), np.array([0.9]))
     surplus = np.array([[2.0, 2.0, -1.5, -1.5]])
     power, soc = battery_self_consumption(batteries, surplus, np.array([5.0]), 3600)
     assert power.tolist() == [[2.0, 2.0, -1.5, -1.5]]
@@ -140,7 +145,7 @@ def test_a_battery_charges_positive_from_a_surplus_and_discharges_negative_into_
 
 
 def test_a_full_battery_takes_no_more_and_an_empty_one_gives_nothing() -> None:
-    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([0.9]))
+    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([5.0]), np.array([0.9**0.5]))
     power, soc = battery_self_consumption(batteries, np.full((1, 10), 3.0), np.array([10.0]), 60)
     assert (power == 0).all()
     assert soc[0] == 10.0
@@ -150,11 +155,11 @@ def test_a_full_battery_takes_no_more_and_an_empty_one_gives_nothing() -> None:
 
 
 def cars() -> Cars:
-    return Cars(
+    return cars_plain(
         names=["ev-a", "ev-b"],
         keys=keys_array([101, 202]),
         battery_kwh=np.array([60.0, 40.0]),
-        charger_kw=np.array([7.4, 3.7]),
+        charger_max_kw=np.array([7.4, 3.7]),
     )
 
 
@@ -166,7 +171,7 @@ def test_cars_charge_at_full_power_from_arrival_until_they_have_what_they_want()
     power, _state = ev_charging(fleet, sessions, times, 60, None)
     clock = local_time(times, POWERDALE.time_zone)
     assert (power[:, (clock.hour > 9) & (clock.hour < 16)] == 0).all()  # away during the day
-    assert power.max(axis=1) == pytest.approx(fleet.charger_kw)
+    assert power.max(axis=1) == pytest.approx(fleet.charger_max_kw)
     arrivals = (clock.hour > 16) & (clock.hour < 20)
     assert power[:, arrivals].max() > 0
     # Each evening's energy is what that session wanted (a week of sessions, full power).
