@@ -518,7 +518,7 @@ def outdoor_temperature_c(day_of_year: FloatArray, hour: FloatArray) -> FloatArr
     """A typical Brussels temperature (°C): 3 °C mid-January, 18 °C mid-July, 3 °C colder before
     dawn than mid-afternoon."""
     season = 10.5 - 7.5 * np.cos(2 * math.pi * (day_of_year - 15.0) / 365.25)
-    return season - 3.0 * np.cos(2 * math.pi * (hour - 15.0) / 24.0)
+    return season + 3.0 * np.cos(2 * math.pi * (hour - 15.0) / 24.0)
 
 
 def _hourly(shape: FloatArray, hour: FloatArray) -> FloatArray:

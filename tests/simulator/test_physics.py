@@ -1,5 +1,6 @@
 """The simulator's physical models against known values and physical bounds."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -19,6 +20,7 @@ from simulator.physics import (
     ev_sessions,
     household_load_kw,
     keys_array,
+    local_midnights,
     local_time,
     solar_kw,
     sun_position,
@@ -201,6 +203,48 @@ def test_a_charge_schedule_decides_when_a_car_charges() -> None:
     assert (power[0, (hour < 1) | (hour >= 5)] == 0).all()
     assert power[0].max() == 3.0
     assert power[1].max() == pytest.approx(3.7)  # unscheduled: at once, full power
+
+
+def test_a_charger_never_draws_below_its_minimum_except_to_finish_a_session() -> None:
+    class BelowMinimum:
+        """ev-a may draw only 3 kW (below its 4.14 kW minimum) 19:00-23:00 UTC, ev-b 1 kW
+        (below its 1.38 kW) 20:00-21:00 UTC: off then."""
+
+        def __call__(self, car: str, times: np.ndarray) -> np.ndarray | None:
+            hour = (times % 86400) / 3600
+            window = (19, 23, 3.0, 11.0) if car == "ev-a" else (20, 21, 1.0, 3.7)
+            return np.where((hour >= window[0]) & (hour < window[1]), window[2], window[3])
+
+    fleet = replace(cars(), charger_min_kw=np.array([4.14, 1.38]), efficiency=np.array([0.9, 0.8]))
+    times = np.arange(epoch(2025, 3, 3), epoch(2025, 3, 10), 60, dtype=np.int64)
+    days = np.arange(times[0] // 86400 - 1, times[-1] // 86400 + 2)
+    sessions = ev_sessions(fleet, days, POWERDALE.time_zone)
+    power, _state = ev_charging(fleet, sessions, times, 60, None, BelowMinimum())
+    hour = (times % 86400) / 3600
+    assert (power[0, (hour >= 19) & (hour < 23)] == 0).all()
+    assert (power[1, (hour >= 20) & (hour < 21)] == 0).all()
+    for car in range(2):
+        low = np.flatnonzero((power[car] > 0) & (power[car] < fleet.charger_min_kw[car]))
+        assert len(low) <= 7  # at most the last step of each session
+        assert (power[car, low[low + 1 < len(times)] + 1] == 0).all()  # and then it stops
+    # The battery gets the AC × the charging efficiency: each session gets what it wanted.
+    for day in range(1, 6):
+        window = (times >= sessions.arrival[1, day]) & (times < sessions.departure[1, day])
+        stored = power[1, window].sum() / 60 * 0.8
+        assert stored == pytest.approx(sessions.wanted_kwh[1, day], abs=1e-9)
+
+
+def test_a_cars_usual_departure_and_need_replace_the_draws() -> None:
+    fleet = replace(cars(), departure_h=np.array([5.25, np.nan]), need_kwh=np.array([30.0, np.nan]))
+    days = np.arange(20_000, 20_010, dtype=np.int64)
+    sessions = ev_sessions(fleet, days, POWERDALE.time_zone)
+    drawn = ev_sessions(cars(), days, POWERDALE.time_zone)
+    following = local_midnights(days + 1, POWERDALE.time_zone)
+    assert (sessions.departure[0] == following + 5 * 3600 + 900).all()
+    assert (sessions.wanted_kwh[0] == 30.0).all()
+    assert (sessions.departure[1] == drawn.departure[1]).all()  # unset: the draws
+    assert (sessions.wanted_kwh[1] == drawn.wanted_kwh[1]).all()
+    assert (sessions.arrival == drawn.arrival).all()
 
 
 def town_of(count: int) -> list[House]:
