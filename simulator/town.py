@@ -260,8 +260,10 @@ def town_houses(*, households: int | None = None) -> list[House]:
     production, battery and EV meters and their stored assets; the first ``households`` of them
     when given. Five queries, whatever the size of the town."""
     by_household: dict[int, dict[str, Meter]] = {}
-    meters = Meter.objects.filter(household__isnull=False, kind__in=SIMULATED_KINDS).order_by(
-        "household_id", "meter_id"
+    meters = (
+        Meter.objects.filter(household__isnull=False, kind__in=SIMULATED_KINDS)
+        .defer("created_at", "updated_at")  # not the simulator's business; parsing them is slow
+        .order_by("household_id", "meter_id")
     )
     for meter in meters:
         if meter.household_id is None:
