@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 SMARTRIX_PORT ?= 8020
 export SMARTRIX_PORT
 
-.PHONY: help install install-dev run test scenarios lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-billing bench-demo bench-grid clean
+.PHONY: help install install-dev run test scenarios lint typecheck check bench-ingest bench-slots bench-dsmr bench-sim bench-town bench-billing bench-demo bench-grid clean
 
 help:
 	@echo "make run    set up and start the live PowerDale demo on http://127.0.0.1:$(SMARTRIX_PORT)/"
@@ -99,6 +99,9 @@ bench-dsmr: install-dev
 
 bench-sim: install-dev
 	$(call bench,sim)
+
+bench-town: install-dev
+	$(call bench,town)
 
 bench-billing: install-dev
 	$(call bench,billing)

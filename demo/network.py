@@ -103,7 +103,7 @@ def evening_loads(
         chunk = TownRun(town, start_s=int(times[0]), interval_s=STEP_S).next_chunk(len(times))
         return np.asarray(chunk.flows.grid_kw)
 
-    return run(houses), run([replace(house, ev=None) for house in houses]), evenings
+    return run(houses), run([replace(house, ev=None, car=None) for house in houses]), evenings
 
 
 def network_limits_measured(groups: dict[str, list[int]], *, seed: int) -> dict[str, EveningPeaks]:

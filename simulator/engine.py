@@ -19,8 +19,10 @@ from simulator.physics import (
     cloud_factor,
     ev_charging,
     ev_sessions,
+    flexible_load_kw,
     household_load_kw,
     local_time,
+    rows_summed,
     solar_kw,
     sun_position,
 )
@@ -32,18 +34,19 @@ INITIAL_BATTERY_SOC = 0.5  # share of capacity when a run starts
 @dataclass(frozen=True)
 class Flows:
     """What each household's devices did (kW, shape (households, times) in the order of
-    Town.houses, not rounded), in the meters' signs: load and car drawn, solar produced,
-    battery + charging / − discharging."""
+    Town.houses, not rounded), in the meters' signs: load, flexible loads and car drawn, solar
+    produced, battery + charging / − discharging."""
 
     load_kw: FloatArray
     pv_kw: FloatArray
     ev_kw: FloatArray
     battery_kw: FloatArray
+    flexible_kw: FloatArray  # heat pumps, water heaters...: part of the home's consumption
 
     @property
     def grid_kw(self) -> FloatArray:
         """The balance the grid meter sees: + import / − export."""
-        return self.load_kw + self.ev_kw - self.pv_kw + self.battery_kw
+        return self.load_kw + self.flexible_kw + self.ev_kw - self.pv_kw + self.battery_kw
 
 
 @dataclass(frozen=True)
@@ -92,12 +95,33 @@ class TownRun:
         town = self.town
         clock = local_time(times, town.site.time_zone)
         load = household_load_kw(town.keys, town.annual_kwh, times, clock)
-        sun = sun_position(times, town.site.latitude, town.site.longitude)
-        pv = solar_kw(
-            town.kwp,
-            clear_sky_panel_irradiance(sun, town.site),
-            cloud_factor(town.seed, times, clock),
-        )
+        houses = len(town.houses)
+        pv = np.zeros_like(load)
+        if len(town.panel_house):
+            sun = sun_position(times, town.site.latitude, town.site.longitude)
+            irradiance = np.stack(
+                [
+                    clear_sky_panel_irradiance(sun, town.site, tilt_deg=tilt, azimuth_deg=azimuth)
+                    for tilt, azimuth in town.orientations
+                ]
+            )
+            production = solar_kw(
+                town.panel_kwp,
+                irradiance,
+                cloud_factor(town.seed, times, clock),
+                orientation=town.panel_orientation,
+                inverter_kw=town.panel_inverter_kw,
+            )
+            pv = rows_summed(production, town.panel_house, houses)
+        flexible = np.zeros_like(load)
+        if len(town.flexible_house):
+            flexible = rows_summed(
+                flexible_load_kw(
+                    town.flexible_kinds, town.flexible_kw, town.flexible_keys, times, clock
+                ),
+                town.flexible_house,
+                houses,
+            )
         ev = np.zeros_like(load)
         if len(town.car_house):
             days = np.arange(int(clock.day.min()) - 1, int(clock.day.max()) + 1, dtype=np.int64)
@@ -108,14 +132,19 @@ class TownRun:
         battery = np.zeros_like(load)
         if len(town.battery_house):
             rows = town.battery_house
-            surplus = pv[rows] - load[rows] - ev[rows]
+            surplus = pv[rows] - load[rows] - flexible[rows] - ev[rows]
             battery[rows], self.soc_kwh = battery_self_consumption(
                 town.batteries, surplus, self.soc_kwh, self.interval_s
             )
-        flows = Flows(load_kw=load, pv_kw=pv, ev_kw=ev, battery_kw=battery)
+        flows = Flows(load_kw=load, pv_kw=pv, ev_kw=ev, battery_kw=battery, flexible_kw=flexible)
         # Rows in the order of Town.meters: grid, production, battery, ev meters.
         power = np.concatenate(
-            [flows.grid_kw, pv[town.solar_house], battery[town.battery_house], ev[town.car_house]]
+            [
+                flows.grid_kw,
+                pv[town.solar_house],
+                battery[town.battery_meter_house],
+                ev[town.ev_meter_house],
+            ]
         )
         return Chunk(
             times=times,

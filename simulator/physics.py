@@ -233,18 +233,27 @@ def sun_position(times: IntArray, latitude: float, longitude: float) -> SunPosit
     return SunPosition(elevation=elevation, azimuth=azimuth)
 
 
-def clear_sky_panel_irradiance(sun: SunPosition, site: Site) -> FloatArray:
+def clear_sky_panel_irradiance(
+    sun: SunPosition,
+    site: Site,
+    *,
+    tilt_deg: float | None = None,
+    azimuth_deg: float | None = None,
+) -> FloatArray:
     """Clear-sky irradiance on a tilted panel (W/m²): Haurwitz's global irradiance, split into
-    beam and diffuse, projected on the panel with ground reflection. Zero at night."""
+    beam and diffuse, projected on the panel with ground reflection. Zero at night. The panel
+    faces ``azimuth_deg`` (clockwise from north, 180 south) at ``tilt_deg`` (0 flat); the
+    site's defaults when not given."""
     cos_zenith = np.sin(sun.elevation)
     up = cos_zenith > 0.0
     safe = np.where(up, cos_zenith, 1.0)
     ghi = np.where(up, 1098.0 * safe * np.exp(-0.057 / safe), 0.0)
     diffuse = 0.15 * ghi
     beam_normal = np.minimum(np.where(up, (ghi - diffuse) / np.maximum(safe, 0.05), 0.0), 1000.0)
-    tilt = math.radians(site.panel_tilt_deg)
+    tilt = math.radians(site.panel_tilt_deg if tilt_deg is None else tilt_deg)
+    azimuth = math.radians(site.panel_azimuth_deg if azimuth_deg is None else azimuth_deg)
     cos_incidence = cos_zenith * math.cos(tilt) + np.cos(sun.elevation) * math.sin(tilt) * np.cos(
-        sun.azimuth - math.radians(site.panel_azimuth_deg)
+        sun.azimuth - azimuth
     )
     on_panel = (
         beam_normal * np.maximum(cos_incidence, 0.0)
@@ -265,11 +274,40 @@ def cloud_factor(seed: int, times: IntArray, clock: LocalTime) -> FloatArray:
     return np.clip(season + 0.42 * weather + 0.22 * passing, 0.05, 1.0)
 
 
-def solar_kw(kwp: FloatArray, irradiance: FloatArray, clouds: FloatArray) -> FloatArray:
+def solar_kw(
+    kwp: FloatArray,
+    irradiance: FloatArray,
+    clouds: FloatArray,
+    *,
+    orientation: IntArray | None = None,
+    inverter_kw: FloatArray | None = None,
+) -> FloatArray:
     """Production of each array (kW): installed kWp × irradiance / 1000 W/m² × performance
-    ratio × clouds, never above the installed peak. Shape (len(kwp), len(irradiance))."""
+    ratio × clouds, never above the installed peak nor above its inverter's AC rating (the
+    inverter clips). ``irradiance`` is one series (times,) for every array, or one per
+    orientation (orientations, times) with ``orientation`` giving each array's row. Shape
+    (len(kwp), times)."""
     per_kwp = np.minimum(irradiance * clouds * (PERFORMANCE_RATIO / 1000.0), 1.0)
-    return kwp[:, None] * per_kwp[None, :]
+    if per_kwp.ndim == 1:
+        production = kwp[:, None] * per_kwp[None, :]
+    else:
+        rows = np.zeros(len(kwp), dtype=np.int64) if orientation is None else orientation
+        production = kwp[:, None] * per_kwp[rows]
+    if inverter_kw is not None:
+        production = np.minimum(production, inverter_kw[:, None])
+    return production
+
+
+def rows_summed(values: FloatArray, owner: IntArray, count: int) -> FloatArray:
+    """The rows of ``values`` added up by owner (several arrays or loads at one household):
+    shape (count, times), zero for an owner without rows; a lone row is kept exactly."""
+    total = np.zeros((count, values.shape[1]))
+    if len(owner) == 0:
+        return total
+    order = np.argsort(owner, kind="stable")
+    owners, starts = np.unique(owner[order], return_index=True)
+    total[owners] = np.add.reduceat(values[order], starts, axis=0)
+    return total
 
 
 # --- home batteries ----------------------------------------------------------------------------
@@ -278,22 +316,24 @@ def solar_kw(kwp: FloatArray, irradiance: FloatArray, clouds: FloatArray) -> Flo
 @dataclass(frozen=True)
 class Batteries:
     capacity_kwh: FloatArray
-    max_kw: FloatArray
-    round_trip: FloatArray  # round-trip efficiency, 0 < η ≤ 1
+    max_charge_kw: FloatArray
+    max_discharge_kw: FloatArray
+    efficiency: FloatArray  # one-way efficiency, 0 < η ≤ 1 (the round trip is η²)
 
 
 def battery_self_consumption(
     batteries: Batteries, surplus_kw: FloatArray, soc_kwh: FloatArray, interval_s: int
 ) -> tuple[FloatArray, FloatArray]:
     """Self-consumption mode: charge from solar surplus, discharge to cover the load, within the
-    battery's power and its state of charge (kept within 0 and the capacity); the losses are
-    split evenly between charging and discharging (√η each way).
+    battery's charging and discharging powers and its state of charge (kept within 0 and the
+    capacity); each way loses the one-way efficiency η (stored = η × charged, delivered =
+    η × taken from the cells).
 
     ``surplus_kw`` is production minus consumption, shape (batteries, times). Returns the power
     at the battery's terminals in the battery meter's sign (positive when charging, negative when
     discharging into the home) and the state of charge (kWh) after the last step."""
     hours = interval_s / 3600.0
-    leg = np.sqrt(batteries.round_trip)
+    leg = batteries.efficiency
     capacity = batteries.capacity_kwh
     power = np.empty_like(surplus_kw)
     soc = soc_kwh.copy()
@@ -301,8 +341,10 @@ def battery_self_consumption(
         surplus = surplus_kw[:, step]
         room_kw = (capacity - soc) / (leg * hours)
         stock_kw = soc * leg / hours
-        charge = np.minimum(np.minimum(np.maximum(surplus, 0.0), batteries.max_kw), room_kw)
-        discharge = np.minimum(np.minimum(np.maximum(-surplus, 0.0), batteries.max_kw), stock_kw)
+        charge = np.minimum(np.minimum(np.maximum(surplus, 0.0), batteries.max_charge_kw), room_kw)
+        discharge = np.minimum(
+            np.minimum(np.maximum(-surplus, 0.0), batteries.max_discharge_kw), stock_kw
+        )
         soc = np.clip(soc + (charge * leg - discharge / leg) * hours, 0.0, capacity)
         power[:, step] = charge - discharge
     return power, soc
@@ -326,7 +368,28 @@ class Cars:
     names: list[str]  # the EV meters' ids, as a schedule knows them
     keys: KeyArray
     battery_kwh: FloatArray
-    charger_kw: FloatArray
+    charger_max_kw: FloatArray
+    charger_min_kw: FloatArray  # 0, or the lowest power the charger gives when on
+    efficiency: FloatArray  # the car's battery gets the AC drawn × this
+    departure_h: FloatArray  # usual local departure hour; NaN: the morning draw
+    need_kwh: FloatArray  # usual energy wanted by departure; NaN: the trips draw
+
+
+def cars_plain(
+    names: list[str], keys: KeyArray, battery_kwh: FloatArray, charger_max_kw: FloatArray
+) -> Cars:
+    """Cars with no charger minimum, no losses and the drawn habits."""
+    count = len(names)
+    return Cars(
+        names=names,
+        keys=keys,
+        battery_kwh=battery_kwh,
+        charger_max_kw=charger_max_kw,
+        charger_min_kw=np.zeros(count),
+        efficiency=np.ones(count),
+        departure_h=np.full(count, np.nan),
+        need_kwh=np.full(count, np.nan),
+    )
 
 
 @dataclass(frozen=True)
@@ -336,33 +399,48 @@ class Sessions:
     days: IntArray  # (days,) the local days of the columns
     arrival: IntArray  # (cars, days) epoch seconds
     departure: IntArray
-    wanted_kwh: FloatArray
+    wanted_kwh: FloatArray  # energy into the car's battery
 
 
 TARGET_SOC = 0.9
 
 
+def _arrivals(cars: Cars, days: IntArray, midnights: IntArray) -> IntArray:
+    counters = days[None, :] * 8
+    early, late = (uniform(cars.keys[:, None], counters + k) for k in (0, 1))
+    return midnights[None, :] + ((16.5 + 1.5 * (early + late)) * 3600).astype(np.int64)
+
+
 def ev_sessions(cars: Cars, days: IntArray, time_zone: str) -> Sessions:
     """Each car comes home in the evening (16:30–19:30, most around 18:00), having used 4–18 kWh
     on the day's trips (most days little), and leaves the next morning (06:30–08:30) wanting to
-    be back at 90 % of its battery by then. ``days`` are local days."""
-    midnights = local_midnights(days, time_zone)[None, :]
+    be back at 90 % of its battery by then. ``days`` are local days. A car's usual departure
+    (a local hour) and usual energy need replace those draws where they are set; a session
+    always ends by the next evening's arrival."""
+    midnights = local_midnights(days, time_zone)
     counters = days[None, :] * 8
     draw = [uniform(cars.keys[:, None], counters + k) for k in range(5)]
-    arrival = midnights + ((16.5 + 1.5 * (draw[0] + draw[1])) * 3600).astype(np.int64)
-    following = local_midnights(days + 1, time_zone)[None, :]
-    departure = following + ((6.5 + 1.0 * (draw[2] + draw[3])) * 3600).astype(np.int64)
+    arrival = _arrivals(cars, days, midnights)
+    following = local_midnights(days + 1, time_zone)
+    departure_h = np.where(
+        np.isnan(cars.departure_h)[:, None],
+        6.5 + 1.0 * (draw[2] + draw[3]),
+        cars.departure_h[:, None],
+    )
+    departure = following[None, :] + (departure_h * 3600).astype(np.int64)
+    departure = np.minimum(departure, _arrivals(cars, days + 1, following))
     trips_kwh = np.minimum(
         4.0 + 14.0 * draw[4] ** 2, (TARGET_SOC - 0.1) * cars.battery_kwh[:, None]
     )
-    wanted = trips_kwh  # arrival state of charge: TARGET_SOC − trips / battery
+    need = np.minimum(cars.need_kwh, cars.battery_kwh)[:, None]
+    wanted = np.where(np.isnan(need), trips_kwh, need)
     return Sessions(days=days, arrival=arrival, departure=departure, wanted_kwh=wanted)
 
 
 @dataclass
 class CarState:
     session: IntArray  # the local day the session under way began on
-    wanted_kwh: FloatArray  # energy the session under way still wants
+    wanted_kwh: FloatArray  # energy the session under way still wants (into the battery)
 
 
 def ev_charging(
@@ -373,11 +451,15 @@ def ev_charging(
     state: CarState | None,
     schedule: ChargeSchedule | None = None,
 ) -> tuple[FloatArray, CarState]:
-    """Charging power of each car (kW, positive) at each step, and the state after the last.
+    """Charging power of each car (kW AC, positive: what its meter measures) at each step, and
+    the state after the last.
 
-    A car charges while plugged in until its session has what it wants, at full charger power
-    or within its schedule's limit. With no state (the first chunk of a run) a session already
-    under way is taken to have charged at full power since the car arrived."""
+    A car charges while plugged in until its session has what it wants (the battery gets the
+    AC × the charging efficiency), at full charger power or within its schedule's limit. A
+    charger never draws between 0 and its minimum: a limit below the minimum means off, and
+    only the step that completes the session averages less. With no state (the first chunk of
+    a run) a session already under way is taken to have charged at full power since the car
+    arrived."""
     hours = interval_s / 3600.0
     count = len(cars.names)
     column = np.empty((count, len(times)), dtype=np.int64)
@@ -386,17 +468,21 @@ def ev_charging(
     rows = np.arange(count)[:, None]
     safe = np.maximum(column, 0)
     plugged = (column >= 0) & (times[None, :] < sessions.departure[rows, safe])
-    limit = np.repeat(cars.charger_kw[:, None], len(times), axis=1)
+    limit = np.repeat(cars.charger_max_kw[:, None], len(times), axis=1)
     if schedule is not None:
         for car, name in enumerate(cars.names):
             allowed = schedule(name, times)
             if allowed is not None:
-                limit[car] = np.clip(allowed, 0.0, cars.charger_kw[car])
+                limit[car] = np.clip(allowed, 0.0, cars.charger_max_kw[car])
+    usable = plugged & (limit > 0.0) & (limit >= cars.charger_min_kw[:, None])
     day = sessions.days[safe]  # the session of each step, named by the day it began
+    stored_per_kwh = cars.efficiency * hours  # battery kWh per kW drawn over a step
     if state is None:
         first = safe[:, 0]
         since = (times[0] - sessions.arrival[rows[:, 0], first]) / 3600.0
-        wanted_then = sessions.wanted_kwh[rows[:, 0], first] - cars.charger_kw * since
+        wanted_then = (
+            sessions.wanted_kwh[rows[:, 0], first] - cars.charger_max_kw * cars.efficiency * since
+        )
         state = CarState(session=day[:, 0], wanted_kwh=np.maximum(wanted_then, 0.0))
     session, wanted = state.session.copy(), state.wanted_kwh.copy()
     power = np.empty((count, len(times)))
@@ -405,7 +491,80 @@ def ev_charging(
         fresh = current != session
         wanted = np.where(fresh, sessions.wanted_kwh[rows[:, 0], safe[:, step]], wanted)
         session = np.where(fresh, current, session)
-        draw = np.where(plugged[:, step], np.minimum(limit[:, step], wanted / hours), 0.0)
-        wanted = np.maximum(wanted - draw * hours, 0.0)
+        needed_kw = wanted / stored_per_kwh
+        completes = usable[:, step] & (needed_kw <= limit[:, step])
+        draw = np.where(usable[:, step], np.minimum(limit[:, step], needed_kw), 0.0)
+        wanted = np.where(completes, 0.0, np.maximum(wanted - draw * stored_per_kwh, 0.0))
         power[:, step] = draw
     return power, CarState(session=session, wanted_kwh=wanted)
+
+
+# --- flexible loads ----------------------------------------------------------------------------
+
+HEAT_PUMP, WATER_HEATER, POOL_PUMP = "heat_pump", "water_heater", "pool_pump"
+HEATING_BASE_C = 15.5  # no heating above this outdoor temperature (heating degree base)
+HEATING_DESIGN_C = -7.0  # a heat pump runs flat out at this temperature (Belgian design)
+# Heating wanted at each local hour against the day's mean: set back at night, high on waking
+# and in the evening.
+_HEATING_HOURS = np.array(
+    [0.70, 0.65, 0.65, 0.65, 0.70, 0.90, 1.35, 1.45, 1.30, 1.00, 0.90, 0.85,
+     0.80, 0.80, 0.80, 0.85, 1.00, 1.20, 1.35, 1.40, 1.35, 1.20, 1.00, 0.80],
+)  # fmt: skip
+FLEX_NOISE_KEY = 0xF1E8
+WATER_NIGHT_START_H = 23.0  # the off-peak switch (a household's start is spread over an hour)
+
+
+def outdoor_temperature_c(day_of_year: FloatArray, hour: FloatArray) -> FloatArray:
+    """A typical Brussels temperature (°C): 3 °C mid-January, 18 °C mid-July, 3 °C colder before
+    dawn than mid-afternoon."""
+    season = 10.5 - 7.5 * np.cos(2 * math.pi * (day_of_year - 15.0) / 365.25)
+    return season + 3.0 * np.cos(2 * math.pi * (hour - 15.0) / 24.0)
+
+
+def _hourly(shape: FloatArray, hour: FloatArray) -> FloatArray:
+    index = np.floor(hour).astype(np.int64) % 24
+    weight = hour - np.floor(hour)
+    return shape[index] * (1 - weight) + shape[(index + 1) % 24] * weight
+
+
+def _in_window(hour: FloatArray, start_h: FloatArray, length_h: FloatArray) -> BoolArray:
+    return (hour - start_h) % 24.0 < length_h
+
+
+def flexible_load_kw(
+    kinds: list[str], rated_kw: FloatArray, keys: KeyArray, times: IntArray, clock: LocalTime
+) -> FloatArray:
+    """The power of each flexible load (kW, shape (loads, times)).
+
+    - ``heat_pump``: rated × a duty that follows the heating degrees (15.5 °C base, flat out at
+      −7 °C) of the typical outdoor temperature, shaped by the hour (high on winter mornings and
+      evenings, set back at night), ±20 % of slow noise of its own; about zero in summer.
+    - ``water_heater``: rated power from the off-peak switch (23:00–24:00, spread per home) for
+      2 hours (2.5 in winter, colder inlet water), and one hour after the morning showers
+      (from 08:00–09:00).
+    - ``pool_pump``: rated power 10:00–16:00 from May to September.
+    - anything else (an EV charger in flexible mode is the car; "other" has no model): 0."""
+    power = np.zeros((len(kinds), len(times)))
+    if not kinds:
+        return power
+    kind = np.array(kinds)
+    hour, day_of_year = clock.hour, clock.day_of_year
+    spread = uniform(keys, np.full(len(keys), FLEX_NOISE_KEY, dtype=np.int64))[:, None]
+    heat = kind == HEAT_PUMP
+    if heat.any():
+        degrees = np.maximum(HEATING_BASE_C - outdoor_temperature_c(day_of_year, hour), 0.0)
+        demand = degrees / (HEATING_BASE_C - HEATING_DESIGN_C) * _hourly(_HEATING_HOURS, hour)
+        noise = 1.0 + 0.2 * value_noise(keys[heat] ^ np.uint64(FLEX_NOISE_KEY), times, 1800)
+        power[heat] = rated_kw[heat][:, None] * np.clip(demand[None, :] * noise, 0.0, 1.0)
+    water = kind == WATER_HEATER
+    if water.any():
+        winter = 0.5 + 0.5 * np.cos(2 * math.pi * (day_of_year - 15.0) / 365.25)
+        night = _in_window(hour[None, :], WATER_NIGHT_START_H + spread[water], 2.0 + 0.5 * winter)
+        morning = _in_window(hour[None, :], 8.0 + spread[water], np.ones(1))
+        power[water] = np.where(night | morning, rated_kw[water][:, None], 0.0)
+    pool = kind == POOL_PUMP
+    if pool.any():
+        season = (day_of_year >= 120) & (day_of_year < 273)
+        on = season & (hour >= 10.0) & (hour < 16.0)
+        power[pool] = np.where(on[None, :], rated_kw[pool][:, None], 0.0)
+    return power

@@ -16,13 +16,14 @@ readings), so a sign flipped anywhere between the physics and the reported numbe
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 
 import numpy as np
 import pytest
 from rest_framework.test import APIClient
 
-from households.models import Community, Household
+from households.models import Community, FlexibleLoadKind, Household
 from metering.choices import MeterKind
 from metering.energy import energy_by_bucket
 from metering.models import EnergySlot
@@ -32,7 +33,15 @@ from simulator.engine import Chunk, TownRun
 from simulator.physics import FloatArray
 from simulator.services import town_simulate
 from simulator.town import town_build, town_houses
-from tests.households.factories import CommunityFactory, HouseholdFactory, UserFactory
+from tests.households.factories import (
+    CommunityFactory,
+    ElectricVehicleFactory,
+    FlexibleLoadFactory,
+    HomeBatteryFactory,
+    HouseholdFactory,
+    SolarArrayFactory,
+    UserFactory,
+)
 from tests.metering.factories import MeterFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +62,9 @@ HOMES = {
     "everything": (MeterKind.PRODUCTION, MeterKind.BATTERY, MeterKind.EV),
     "car": (MeterKind.EV,),
     "battery-only": (MeterKind.BATTERY,),
+    # Stored assets (the others fall back to the drawn ones): two arrays, one facing east,
+    # clipped by its inverter; a battery; a car with its habits; a heat pump and a water heater.
+    "stored": (MeterKind.PRODUCTION, MeterKind.BATTERY, MeterKind.EV),
 }
 HOMES_INDEX = {name: index for index, name in enumerate(HOMES)}
 FLOW_FIELDS = (
@@ -104,7 +116,10 @@ def truth_of(chunks: list[Chunk], house: int) -> dict[str, FloatArray]:
     def series(name: str) -> FloatArray:
         return np.concatenate([getattr(chunk.flows, name)[house] for chunk in chunks])
 
-    load, pv, ev, battery = (series(n) for n in ("load_kw", "pv_kw", "ev_kw", "battery_kw"))
+    load, pv, ev, battery, flexible = (
+        series(n) for n in ("load_kw", "pv_kw", "ev_kw", "battery_kw", "flexible_kw")
+    )
+    load = load + flexible  # what the home uses besides its car
     imported, exported = slot_energy(times, load + ev - pv + battery)
     charged, discharged = slot_energy(times, battery)
     return {
@@ -118,6 +133,29 @@ def truth_of(chunks: list[Chunk], house: int) -> dict[str, FloatArray]:
     }
 
 
+def stored_assets(household: Household) -> None:
+    SolarArrayFactory.create(household=household, kwp=Decimal(3), inverter_kw=Decimal(3))
+    SolarArrayFactory.create(
+        household=household, kwp=Decimal(4), inverter_kw=Decimal("2.5"), azimuth_degrees=90
+    )
+    HomeBatteryFactory.create(
+        household=household,
+        capacity_kwh=Decimal(7),
+        max_charge_kw=Decimal(3),
+        max_discharge_kw=Decimal("1.5"),
+        efficiency=Decimal("0.93"),
+    )
+    ElectricVehicleFactory.create(
+        household=household,
+        charger_min_kw=Decimal("4.14"),
+        charger_max_kw=Decimal(11),
+        usual_departure=time(6, 15),
+        usual_energy_need_kwh=Decimal(15),
+    )
+    FlexibleLoadFactory.create(household=household, kind=FlexibleLoadKind.HEAT_PUMP)
+    FlexibleLoadFactory.create(household=household, kind=FlexibleLoadKind.WATER_HEATER)
+
+
 @pytest.fixture
 def town() -> SimulatedTown:
     community = CommunityFactory.create(name="PowerDale test")
@@ -126,6 +164,8 @@ def town() -> SimulatedTown:
         for kind in (MeterKind.GRID, *kinds):
             # Fixed ids: the simulator draws a home's parameters from its grid meter's id.
             MeterFactory.create(household=household, kind=kind, meter_id=f"{name}-{kind}")
+        if name == "stored":
+            stored_assets(household)
     houses = town_houses()
     built = town_build(houses, seed=SEED)
     run = TownRun(built, start_s=int(START.timestamp()), interval_s=INTERVAL_S)
@@ -180,6 +220,10 @@ def test_the_town_exercises_every_flow(town: SimulatedTown) -> None:
     assert all(value > 1.0 for value in total.values()), total
     night = town.truth[HOMES_INDEX["solar"]]["production_kwh"] == 0
     assert 30 < night.sum() < SLOTS - 30
+    stored = town.truth[HOMES_INDEX["stored"]]
+    assert stored["production_kwh"].max() <= 5.5 * SLOT_S / 3600 + TOLERANCE_KWH  # clipped
+    assert stored["charge_kwh"].sum() > 1.0
+    assert stored["ev_kwh"].sum() == pytest.approx(2 * 15 / 0.9, abs=1.0)  # two nights' need
 
 
 def test_every_households_reported_slots_are_what_the_simulator_generated(

@@ -1,5 +1,6 @@
 """The simulator's physical models against known values and physical bounds."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -12,12 +13,14 @@ from simulator.physics import (
     Batteries,
     Cars,
     battery_self_consumption,
+    cars_plain,
     clear_sky_panel_irradiance,
     cloud_factor,
     ev_charging,
     ev_sessions,
     household_load_kw,
     keys_array,
+    local_midnights,
     local_time,
     solar_kw,
     sun_position,
@@ -112,27 +115,31 @@ def test_a_battery_stays_within_its_bounds_and_loses_its_efficiency() -> None:
     rng = np.random.default_rng(5)
     batteries = Batteries(
         capacity_kwh=np.array([5.0, 10.0, 13.5]),
-        max_kw=np.array([2.5, 5.0, 3.0]),
-        round_trip=np.array([0.9, 0.9, 0.81]),
+        max_charge_kw=np.array([2.5, 5.0, 3.0]),
+        max_discharge_kw=np.array([2.0, 5.0, 1.5]),
+        efficiency=np.array([0.95, 0.95, 0.9]),
     )
     surplus = rng.normal(0, 4, size=(3, 5000))
     soc_start = np.array([2.5, 0.0, 13.5])
     power, soc = battery_self_consumption(batteries, surplus, soc_start, 300)
-    assert (np.abs(power) <= batteries.max_kw[:, None] + 1e-9).all()
+    assert (power <= batteries.max_charge_kw[:, None] + 1e-9).all()
+    assert (-power <= batteries.max_discharge_kw[:, None] + 1e-9).all()
+    assert (power == batteries.max_charge_kw[:, None]).any(axis=1).all()  # the limits bind
+    assert (-power == batteries.max_discharge_kw[:, None]).any(axis=1).all()
     assert ((soc >= 0) & (soc <= batteries.capacity_kwh)).all()
     # Charging (+) never exceeds the surplus, discharging (−) never exceeds the need.
     assert (power <= np.maximum(surplus, 0) + 1e-9).all()
     assert (-power <= np.maximum(-surplus, 0) + 1e-9).all()
-    # Energy in × round trip = energy out + what the state of charge gained.
+    # Energy in × η − energy out / η = what the state of charge gained.
     charged = np.maximum(power, 0).sum(axis=1) * (300 / 3600)
     discharged = np.maximum(-power, 0).sum(axis=1) * (300 / 3600)
     stored = soc - soc_start
-    expected = charged * np.sqrt(batteries.round_trip) - discharged / np.sqrt(batteries.round_trip)
+    expected = charged * batteries.efficiency - discharged / batteries.efficiency
     assert stored == pytest.approx(expected, abs=1e-6)
 
 
 def test_a_battery_charges_positive_from_a_surplus_and_discharges_negative_into_a_need() -> None:
-    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([0.81]))
+    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([5.0]), np.array([0.9]))
     surplus = np.array([[2.0, 2.0, -1.5, -1.5]])
     power, soc = battery_self_consumption(batteries, surplus, np.array([5.0]), 3600)
     assert power.tolist() == [[2.0, 2.0, -1.5, -1.5]]
@@ -140,7 +147,7 @@ def test_a_battery_charges_positive_from_a_surplus_and_discharges_negative_into_
 
 
 def test_a_full_battery_takes_no_more_and_an_empty_one_gives_nothing() -> None:
-    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([0.9]))
+    batteries = Batteries(np.array([10.0]), np.array([5.0]), np.array([5.0]), np.array([0.9**0.5]))
     power, soc = battery_self_consumption(batteries, np.full((1, 10), 3.0), np.array([10.0]), 60)
     assert (power == 0).all()
     assert soc[0] == 10.0
@@ -150,11 +157,11 @@ def test_a_full_battery_takes_no_more_and_an_empty_one_gives_nothing() -> None:
 
 
 def cars() -> Cars:
-    return Cars(
+    return cars_plain(
         names=["ev-a", "ev-b"],
         keys=keys_array([101, 202]),
         battery_kwh=np.array([60.0, 40.0]),
-        charger_kw=np.array([7.4, 3.7]),
+        charger_max_kw=np.array([7.4, 3.7]),
     )
 
 
@@ -166,7 +173,7 @@ def test_cars_charge_at_full_power_from_arrival_until_they_have_what_they_want()
     power, _state = ev_charging(fleet, sessions, times, 60, None)
     clock = local_time(times, POWERDALE.time_zone)
     assert (power[:, (clock.hour > 9) & (clock.hour < 16)] == 0).all()  # away during the day
-    assert power.max(axis=1) == pytest.approx(fleet.charger_kw)
+    assert power.max(axis=1) == pytest.approx(fleet.charger_max_kw)
     arrivals = (clock.hour > 16) & (clock.hour < 20)
     assert power[:, arrivals].max() > 0
     # Each evening's energy is what that session wanted (a week of sessions, full power).
@@ -196,6 +203,48 @@ def test_a_charge_schedule_decides_when_a_car_charges() -> None:
     assert (power[0, (hour < 1) | (hour >= 5)] == 0).all()
     assert power[0].max() == 3.0
     assert power[1].max() == pytest.approx(3.7)  # unscheduled: at once, full power
+
+
+def test_a_charger_never_draws_below_its_minimum_except_to_finish_a_session() -> None:
+    class BelowMinimum:
+        """ev-a may draw only 3 kW (below its 4.14 kW minimum) 19:00-23:00 UTC, ev-b 1 kW
+        (below its 1.38 kW) 20:00-21:00 UTC: off then."""
+
+        def __call__(self, car: str, times: np.ndarray) -> np.ndarray | None:
+            hour = (times % 86400) / 3600
+            window = (19, 23, 3.0, 11.0) if car == "ev-a" else (20, 21, 1.0, 3.7)
+            return np.where((hour >= window[0]) & (hour < window[1]), window[2], window[3])
+
+    fleet = replace(cars(), charger_min_kw=np.array([4.14, 1.38]), efficiency=np.array([0.9, 0.8]))
+    times = np.arange(epoch(2025, 3, 3), epoch(2025, 3, 10), 60, dtype=np.int64)
+    days = np.arange(times[0] // 86400 - 1, times[-1] // 86400 + 2)
+    sessions = ev_sessions(fleet, days, POWERDALE.time_zone)
+    power, _state = ev_charging(fleet, sessions, times, 60, None, BelowMinimum())
+    hour = (times % 86400) / 3600
+    assert (power[0, (hour >= 19) & (hour < 23)] == 0).all()
+    assert (power[1, (hour >= 20) & (hour < 21)] == 0).all()
+    for car in range(2):
+        low = np.flatnonzero((power[car] > 0) & (power[car] < fleet.charger_min_kw[car]))
+        assert len(low) <= 7  # at most the last step of each session
+        assert (power[car, low[low + 1 < len(times)] + 1] == 0).all()  # and then it stops
+    # The battery gets the AC × the charging efficiency: each session gets what it wanted.
+    for day in range(1, 6):
+        window = (times >= sessions.arrival[1, day]) & (times < sessions.departure[1, day])
+        stored = power[1, window].sum() / 60 * 0.8
+        assert stored == pytest.approx(sessions.wanted_kwh[1, day], abs=1e-9)
+
+
+def test_a_cars_usual_departure_and_need_replace_the_draws() -> None:
+    fleet = replace(cars(), departure_h=np.array([5.25, np.nan]), need_kwh=np.array([30.0, np.nan]))
+    days = np.arange(20_000, 20_010, dtype=np.int64)
+    sessions = ev_sessions(fleet, days, POWERDALE.time_zone)
+    drawn = ev_sessions(cars(), days, POWERDALE.time_zone)
+    following = local_midnights(days + 1, POWERDALE.time_zone)
+    assert (sessions.departure[0] == following + 5 * 3600 + 900).all()
+    assert (sessions.wanted_kwh[0] == 30.0).all()
+    assert (sessions.departure[1] == drawn.departure[1]).all()  # unset: the draws
+    assert (sessions.wanted_kwh[1] == drawn.wanted_kwh[1]).all()
+    assert (sessions.arrival == drawn.arrival).all()
 
 
 def town_of(count: int) -> list[House]:

@@ -100,7 +100,7 @@ class Command(BaseCommand):
         if steps is None and options["speed"] is None:
             raise CommandError("--speed max needs an end: --days or --until.")
         if options["households"] is not None:
-            town_extend(households=options["households"])
+            town_extend(households=options["households"], seed=options["seed"])
         houses = town_houses(households=options["households"])
         if not houses:
             raise CommandError("There is no town: run `manage.py seed_demo` or give --households.")
