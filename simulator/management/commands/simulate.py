@@ -1,7 +1,7 @@
 """`manage.py simulate`: the PowerDale town's meters, sending readings by any device path."""
 
 import os
-from argparse import ArgumentParser, ArgumentTypeError
+from argparse import ArgumentParser, ArgumentTypeError, BooleanOptionalAction
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, override
@@ -20,6 +20,7 @@ from simulator.delivery import (
     Sinks,
 )
 from simulator.engine import TownRun
+from simulator.grid_link import GridLinkedSink, PlannedSchedule, SessionReporter
 from simulator.services import town_simulate
 from simulator.town import town_build, town_extend, town_houses
 
@@ -75,6 +76,13 @@ class Command(BaseCommand):
             help="Simulated seconds per wall-clock second (1 = real time, the default), or max.",
         )
         parser.add_argument("--seed", type=int, default=1, help="Same seed → same readings.")
+        parser.add_argument(
+            "--grid",
+            action=BooleanOptionalAction,
+            default=None,
+            help="Cars plug in with the grid and charge as its plan says (default: on for a run "
+            "from now, off for one from --start).",
+        )
         parser.add_argument("--via", choices=PATHS, default="service", help="Delivery path.")
         parser.add_argument("--csv-dir", type=Path, help="Also write CSV files here.")
         port = os.environ.get("SMARTRIX_PORT", "8020")
@@ -105,12 +113,17 @@ class Command(BaseCommand):
         if not houses:
             raise CommandError("There is no town: run `manage.py seed_demo` or give --households.")
         town = town_build(houses, seed=options["seed"])
-        run = TownRun(town, start_s=start, interval_s=interval)
+        grid = options["grid"] if options["grid"] is not None else options["start"] is None
+        run = TownRun(
+            town, start_s=start, interval_s=interval, schedule=PlannedSchedule() if grid else None
+        )
         sink = self._sink(options, town.meters)
+        if grid:
+            sink = GridLinkedSink(sink, SessionReporter(town))
         self.stderr.write(
             f"Simulating {len(houses)} households ({len(town.meters)} meters) from "
             f"{datetime.fromtimestamp(start, tz=UTC).isoformat()} every {interval} s "
-            f"via {options['via']}."
+            f"via {options['via']}{', with the grid' if grid else ''}."
         )
         try:
             report = town_simulate(
