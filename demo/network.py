@@ -91,6 +91,11 @@ def evening_times(*, time_zone: str) -> tuple[IntArray, list[IntArray]]:
     return times, evenings
 
 
+def houses_without_cars(houses: list[House]) -> list[House]:
+    """The same homes with no car at all: neither its meter nor a stored car."""
+    return [replace(house, ev=None, car=None) for house in houses]
+
+
 def evening_loads(
     houses: list[House], *, seed: int
 ) -> tuple[np.ndarray, np.ndarray, list[IntArray]]:
@@ -103,7 +108,7 @@ def evening_loads(
         chunk = TownRun(town, start_s=int(times[0]), interval_s=STEP_S).next_chunk(len(times))
         return np.asarray(chunk.flows.grid_kw)
 
-    return run(houses), run([replace(house, ev=None, car=None) for house in houses]), evenings
+    return run(houses), run(houses_without_cars(houses)), evenings
 
 
 def network_limits_measured(groups: dict[str, list[int]], *, seed: int) -> dict[str, EveningPeaks]:

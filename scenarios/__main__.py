@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from scenarios import company, households
+from scenarios import company, households, partners
 from scenarios.narration import Narrator, ScenarioFailedError
 from scenarios.stack import ROOT, Stack, user_env
 
@@ -33,11 +33,11 @@ STORIES = [
     Story(1, "Pierre & Marie see their consumption and when", households.story_1_consumption),
     Story(2, "Nikola keeps production equal to consumption", not_built="Real-time balance"),
     Story(3, "Charles has an overview of his clients' usage", company.story_3_usage_overview),
-    Story(4, "Elon's customers' cars are full by morning", not_built="EV and battery planning"),
+    Story(4, "Elon's customers' cars are full by morning", partners.story_4_cars_full_by_morning),
     Story(5, "Charles has communities of households", company.story_5_communities),
     Story(6, "Nikola: no local peak too large", not_built="EV and battery planning"),
-    Story(7, "Charles schedules the charging of cars", not_built="EV and battery planning"),
-    Story(8, "Albert installs solar panels", not_built="Topology and assets"),
+    Story(7, "Charles schedules the charging of cars", partners.story_7_scheduled_charging),
+    Story(8, "Albert installs solar panels", partners.story_8_albert_installs),
     Story(9, "Nikola buys the excess of local production", not_built="Real-time balance"),
     Story(10, "Charles controls non-essential consumption", not_built="Real-time balance"),
     Story(11, "Pierre & Marie know whether they reached autarky", households.story_11_autarky),

@@ -9,6 +9,11 @@ from scenarios.stack import ROOT
 
 def manage(narrator: Narrator, *args: str) -> float:
     """Runs a management command against the running platform, as its operator would."""
+    return manage_output(narrator, *args)[0]
+
+
+def manage_output(narrator: Narrator, *args: str) -> tuple[float, str]:
+    """As ``manage``, and what the command printed."""
     narrator.step("the operator", "manage.py " + " ".join(args))
     started = time.monotonic()
     done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
@@ -25,4 +30,4 @@ def manage(narrator: Narrator, *args: str) -> float:
     )
     if done.returncode != 0:
         narrator.check(False, f"manage.py {args[0]} failed: {done.stderr[-400:]}")
-    return elapsed
+    return elapsed, done.stdout or ""

@@ -3,7 +3,9 @@ checks, each printed as it passes (a failed check ends the scenario with its mes
 
 import json
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -95,3 +97,47 @@ class Client:
         if status != 200:
             raise ScenarioFailedError(f"{path} answered {status}")
         return body
+
+
+class TokenClient:
+    """A partner's or device's API client: ``Authorization: Token <key>``, JSON bodies."""
+
+    def __init__(self, narrator: Narrator, key: str, who: str) -> None:
+        self.narrator = narrator
+        self.key = key
+        self.who = who
+        self.base = narrator.stack.base
+
+    def peek(self, path: str) -> tuple[int, Any]:
+        """A GET that is not narrated (what a wait polls)."""
+        request = urllib.request.Request(  # noqa: S310 - http on loopback
+            self.base + path, headers={"Authorization": f"Token {self.key}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+                return int(answer.status), json.loads(answer.read().decode())
+        except urllib.error.HTTPError as error:
+            return int(error.code), None
+
+    def call(
+        self, method: str, path: str, body: Any = None, *, expect: int = 200, show: str = ""
+    ) -> Any:
+        self.narrator.step(self.who, f"{method} {path}" + (f" {compact(body)}" if body else ""))
+        data = None if body is None else json.dumps(body).encode()
+        headers = {"Authorization": f"Token {self.key}", "Content-Type": "application/json"}
+        request = urllib.request.Request(  # noqa: S310 - http on loopback
+            self.base + path, data, headers, method=method
+        )
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+                status, text = int(answer.status), answer.read().decode()
+        except urllib.error.HTTPError as error:
+            status, text = int(error.code), error.read().decode()
+        answer_data = json.loads(text) if text.startswith(("{", "[")) else text
+        shown = answer_data.get(show) if show and isinstance(answer_data, dict) else answer_data
+        elapsed_ms = (time.monotonic() - started) * 1000
+        self.narrator.say(f"→ {status} in {elapsed_ms:.0f} ms: {compact(shown)}")
+        if status != expect:
+            raise ScenarioFailedError(f"{method} {path} answered {status}: {compact(answer_data)}")
+        return answer_data

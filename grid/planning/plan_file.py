@@ -5,9 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from grid.planning.instance import FloatArray, Instance
+from grid.planning.cost import powers_cost, powers_delivered
+from grid.planning.instance import Instance
 from grid.planning.solve import PlanResult
 
 PLAN_FORMAT = "smartrix-grid-plan/1"
@@ -41,16 +40,9 @@ def plan_write(path: Path, inst: Instance, result: PlanResult) -> None:
 
 def plan_cost(inst: Instance, result: PlanResult) -> float:
     """bill(N) - bill(B), FORMAT.md's cost of the flexible energy (EUR)."""
-    base = inst.base_load.sum(axis=0)
-    net = base + result.ev_power.sum(axis=0) + result.battery_power.sum(axis=0)
-    return _bill(inst, net) - _bill(inst, base)
-
-
-def _bill(inst: Instance, net: FloatArray) -> float:
-    bought = inst.prices * np.maximum(net, 0.0) - inst.feed_in * np.maximum(-net, 0.0)
-    return float(inst.dt * bought.sum())
+    return powers_cost(inst, result.ev_power, result.battery_power)
 
 
 def plan_delivered(inst: Instance, result: PlanResult) -> float:
     """kWh reaching the cars."""
-    return float((result.ev_power.sum(axis=1) * inst.dt * inst.ev_efficiency).sum())
+    return powers_delivered(inst, result.ev_power)

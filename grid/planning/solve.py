@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grid.planning.cost import powers_cost, powers_delivered
 from grid.planning.greedy import greedy_plan
 from grid.planning.highs import MIP_REL_GAP, Run, highs_run
 from grid.planning.instance import FloatArray, Instance
@@ -71,6 +72,15 @@ def feeder_plan(
     if result.values is not None and (result.optimal or result.model_status.startswith("Time")):
         status = "optimal" if result.optimal else "time_limit_incumbent"
         ev_power, battery_power = _powers(inst, layout, result.values)
+        if not result.optimal:
+            # A solve stopped by its time limit may hold a poor plan: the greedy's wins when
+            # it delivers more, or as much for less.
+            greedy_ev, greedy_battery = greedy_plan(inst)
+            if _plan_key(inst, greedy_ev, greedy_battery) < _plan_key(
+                inst, _exact_energy(inst, ev_power), battery_power
+            ):
+                status = "time_limit_fallback"
+                ev_power, battery_power = greedy_ev, greedy_battery
     else:
         timed_out = result.model_status.startswith("Time")
         status = "time_limit_fallback" if timed_out else "solver_fallback"
@@ -164,6 +174,14 @@ def _powers(inst: Instance, layout: Layout, values: FloatArray) -> tuple[FloatAr
     discharge = values[layout.discharge_start : layout.discharge_start + per_bat]
     battery_power = (charge - discharge).reshape(len(inst.battery_ids), inst.slots)
     return ev_power, battery_power
+
+
+def _plan_key(
+    inst: Instance, ev_power: FloatArray, battery_power: FloatArray
+) -> tuple[float, float]:
+    """Better plans sort first: more energy delivered (to the check's tolerance), then cheaper."""
+    delivered = round(powers_delivered(inst, ev_power), 6)
+    return (-delivered, powers_cost(inst, ev_power, battery_power))
 
 
 def _exact_energy(inst: Instance, ev_power: FloatArray) -> FloatArray:

@@ -1,6 +1,5 @@
 """The PowerDale world's assets, partners and network, as seed_demo stores them."""
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -15,7 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from demo.installations import drawn_assets
-from demo.network import evening_times
+from demo.network import evening_times, houses_without_cars
 from demo.services import SIMULATION_SEED, seed_demo
 from demo.world import DEMO_PASSWORD, FEEDERS, PLANTS, SUBSTATIONS, town_households
 from grid.models import (
@@ -187,7 +186,7 @@ def evening_peaks(households: list[int], *, cars: bool) -> list[float]:
     charging at full power as soon as they are plugged in."""
     houses = [h for h in town_houses() if h.grid.household_id in set(households)]
     if not cars:
-        houses = [replace(h, ev=None) for h in houses]
+        houses = houses_without_cars(houses)
     times, evenings = evening_times(time_zone="Europe/Brussels")
     run = TownRun(town_build(houses, seed=SIMULATION_SEED), start_s=int(times[0]), interval_s=900)
     load = run.next_chunk(len(times)).flows.grid_kw.sum(axis=0)
