@@ -106,8 +106,23 @@ def story_7_scheduled_charging(narrator: Narrator) -> None:
         planned_eur, arrival_eur = float(match.group(1)), float(match.group(2))
         narrator.say(f"planned {planned_eur:.2f} EUR against {arrival_eur:.2f} EUR on arrival")
         narrator.check(planned_eur <= arrival_eur, "the plan costs no more than on arrival")
+    feeders_within_limits(narrator)
+
+
+def feeders_within_limits(narrator: Narrator) -> None:
+    """Nikola reads the plan in force: each feeder's planned load hour by hour, within its
+    limit."""
     nikola = Client(narrator, narrator.stack.session("nikola"), "Nikola")
     plan_page = nikola.page("/operator/charging/")
     shares = [int(v) for v in re.findall(r"<td>(\d+) %</td>", plan_page)]
     narrator.check(bool(shares), "Nikola sees each feeder's planned load hour by hour")
     narrator.say(f"the busiest feeder hour is at {max(shares)} % of its limit")
+    narrator.check(max(shares) <= 100, "no feeder is planned above its limit")
+
+
+def story_6_no_local_peak(narrator: Narrator) -> None:
+    """No local peak overloads a feeder (in planning; the real-time part is the balance's):
+    the cars plugged in are planned within every feeder's limit."""
+    _plug_in_pierres_car(narrator)
+    narrator.step("the worker", "plans the cars plugged in")
+    feeders_within_limits(narrator)

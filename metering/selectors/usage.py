@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import ExtractHour
 
@@ -67,20 +68,35 @@ def _usage(
     subjects: QuerySet[Household] | QuerySet[Community],
     days: Decimal,
 ) -> dict[int, Usage]:
-    """Usage per subject (grouped by ``key``), the peak taken over the subject's summed slots."""
-    per_slot = slots.values(key, "start").annotate(
-        used=Sum("consumption_kwh"), made=Sum("production_kwh")
+    """Usage per subject (grouped by ``key``), the peak taken over the subject's summed slots.
+
+    The database sums each subject's slots and takes the peak of those sums (a query around
+    the per-slot query): one row per subject comes back, not one per subject and slot."""
+    per_slot = (
+        slots.values(key, "start")
+        .annotate(used=Sum("consumption_kwh"), made=Sum("production_kwh"))
+        .order_by()
     )
+    inner, params = per_slot.query.sql_with_params()
     usages: dict[int, Usage] = {}
     names: Mapping[int, str] = dict(
         subjects.filter(pk__in=slots.values(key)).values_list("pk", "name")
     )
-    for row in per_slot.order_by():
-        usage = usages.setdefault(row[key], Usage(row[key], names.get(row[key], "?")))
-        used = row["used"] or ZERO
-        usage.consumption_kwh += used
-        usage.production_kwh += row["made"] or ZERO
-        usage.peak_kw = max(usage.peak_kw, used * SLOTS_PER_HOUR)
+    with connection.cursor() as cursor:
+        column = connection.ops.quote_name(key)  # the inner query names it after the key
+        cursor.execute(
+            f"SELECT t.{column}, SUM(t.used), SUM(t.made), MAX(t.used) "  # noqa: S608
+            f"FROM ({inner}) t GROUP BY t.{column}",  # Django's own SQL and parameters
+            params,
+        )
+        for subject, used, made, peak in cursor.fetchall():
+            usages[subject] = Usage(
+                subject,
+                names.get(subject, "?"),
+                consumption_kwh=used or ZERO,
+                production_kwh=made or ZERO,
+                peak_kw=(peak or ZERO) * SLOTS_PER_HOUR,
+            )
     hourly: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for subject, hour, used in (
         slots.annotate(hour=ExtractHour("start", tzinfo=local_zone()))
