@@ -98,8 +98,8 @@ class VehicleSessionApi(PartnerApi):
         summary="The car's session and what the plan gives it (EV makers)",
         responses={200: SessionSerializer, 404: OpenApiResponse(description="not plugged in")},
     )
-    def get(self, request: Request, vehicle_id: int) -> Response:
-        vehicle = self._vehicle(vehicle_id)
+    def get(self, request: Request, asset_id: int) -> Response:
+        vehicle = self._vehicle(asset_id)
         return Response(SessionSerializer(_session_body(_open_session(vehicle), vehicle)).data)
 
     @extend_schema(
@@ -113,8 +113,8 @@ class VehicleSessionApi(PartnerApi):
             415: error_response("not application/json"),
         },
     )
-    def post(self, request: Request, vehicle_id: int) -> Response:
-        vehicle = self._vehicle(vehicle_id)
+    def post(self, request: Request, asset_id: int) -> Response:
+        vehicle = self._vehicle(asset_id)
         values = _validated(
             json_object_body(request, limit=settings.PARTNER_MAX_BODY_BYTES), partial=False
         )
@@ -131,8 +131,8 @@ class VehicleSessionApi(PartnerApi):
         request=SessionInputSerializer,
         responses={200: SessionSerializer, 400: error_response("invalid")},
     )
-    def patch(self, request: Request, vehicle_id: int) -> Response:
-        vehicle = self._vehicle(vehicle_id)
+    def patch(self, request: Request, asset_id: int) -> Response:
+        vehicle = self._vehicle(asset_id)
         session = _open_session(vehicle)
         values = _validated(
             json_object_body(request, limit=settings.PARTNER_MAX_BODY_BYTES), partial=True
@@ -146,7 +146,7 @@ class VehicleSessionApi(PartnerApi):
         request=None,
         responses={204: None, 404: OpenApiResponse(description="not plugged in")},
     )
-    def delete(self, request: Request, vehicle_id: int) -> Response:
-        vehicle = self._vehicle(vehicle_id)
+    def delete(self, request: Request, asset_id: int) -> Response:
+        vehicle = self._vehicle(asset_id)
         charge_session_unplug(session=_open_session(vehicle))
         return Response(status=status.HTTP_204_NO_CONTENT)

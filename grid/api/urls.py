@@ -38,7 +38,7 @@ urlpatterns = [
     path("partners/vehicles/", VehicleListApi.as_view(), name="partner-vehicles"),
     path("partners/vehicles/<int:asset_id>", VehicleDetailApi.as_view(), name="partner-vehicle"),
     path(
-        "partners/vehicles/<int:vehicle_id>/session",
+        "partners/vehicles/<int:asset_id>/session",
         VehicleSessionApi.as_view(),
         name="partner-vehicle-session",
     ),
