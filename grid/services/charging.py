@@ -70,15 +70,20 @@ class NightInstance:
 def _delivered_kwh(
     sessions: list[ChargeSession], meters: dict[int | None, Meter]
 ) -> dict[int, float]:
-    """Energy that reached each car since its plug-in: its EV meter's slots × efficiency."""
-    delivered = {}
-    for session in sessions:
-        meter = meters[session.vehicle_id]
-        charged = EnergySlot.objects.filter(
-            meter=meter, start__gte=slot_start(session.plugged_in_at)
-        ).aggregate(kwh=Sum("charge_kwh"))["kwh"]
-        delivered[session.pk] = float(charged or 0) * float(session.vehicle.charging_efficiency)
-    return delivered
+    """Energy that reached each car since its plug-in: its EV meter's slots × efficiency (one
+    query for every session: each meter's slots since the earliest plug-in)."""
+    since = {meters[s.vehicle_id].pk: slot_start(s.plugged_in_at) for s in sessions}
+    charged: dict[int, float] = dict.fromkeys(since, 0.0)
+    rows = EnergySlot.objects.filter(
+        meter_id__in=list(since), start__gte=min(since.values())
+    ).values_list("meter_id", "start", "charge_kwh")
+    for meter_id, start, kwh in rows:
+        if start >= since[meter_id]:
+            charged[meter_id] += float(kwh)
+    return {
+        s.pk: charged[meters[s.vehicle_id].pk] * float(s.vehicle.charging_efficiency)
+        for s in sessions
+    }
 
 
 def night_instance_build(*, now: datetime) -> NightInstance | None:
